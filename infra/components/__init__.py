@@ -1,0 +1,1 @@
+"""One ComponentResource per domain; :mod:`infra.components.platform` wires them."""

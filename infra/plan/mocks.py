@@ -1,0 +1,184 @@
+"""Mocks that answer like AWS: ARNs in the resource's region, one account, real zone names.
+
+Resource outputs echo the inputs and add what AWS computes (``arn``, ``id``,
+names, the identifiers other resources refer to). Data-source calls are
+answered per region from :mod:`infra.regions`; a call these mocks do not know
+raises, so a new data source cannot slip into the plan unanswered.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from typing import Any
+
+from pulumi.runtime import MockCallArgs, MockResourceArgs, Mocks
+
+from infra.regions import REGIONS
+
+ACCOUNT_ID = "123456789012"
+PARTITION = "aws"
+PROVIDER_TYPE_PREFIX = "pulumi:providers:"
+
+
+class UnknownCallError(Exception):
+    """A data source the mocks cannot answer; add it to ``PlanMocks.calls``."""
+
+
+def _short_hash(*parts: str, length: int = 8) -> str:
+    return hashlib.sha256("/".join(parts).encode()).hexdigest()[:length]
+
+
+def _service_and_kind(token: str) -> tuple[str, str]:
+    """``aws:ec2/vpc:Vpc`` -> (``ec2``, ``vpc``)."""
+    module = token.split(":")[1]
+    service, _, kind = module.partition("/")
+    return service, kind or service
+
+
+class PlanMocks(Mocks):
+    """Answers resource registrations and data-source calls for the offline plan."""
+
+    def __init__(self) -> None:
+        self.provider_regions: dict[str, str] = {}
+        """Provider id -> region, learnt as providers register."""
+        self.calls: dict[str, Callable[[dict[str, Any], str | None], dict[str, Any]]] = {
+            "aws:index/getCallerIdentity:getCallerIdentity": self._caller_identity,
+            "aws:index/getPartition:getPartition": self._partition,
+            "aws:index/getAvailabilityZones:getAvailabilityZones": self._zones,
+            "aws:index/getRegion:getRegion": self._region,
+        }
+
+    # -- regions ---------------------------------------------------------------------------
+
+    def region_of(self, provider_ref: str | None) -> str | None:
+        """Region of the provider a reference (``urn::id``) points at, if known."""
+        if not provider_ref:
+            return None
+        return self.provider_regions.get(provider_ref.rsplit("::", 1)[-1])
+
+    # -- calls -----------------------------------------------------------------------------
+
+    def call(self, args: MockCallArgs) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+        handler = self.calls.get(args.token)
+        if handler is None:
+            raise UnknownCallError(
+                f"the offline plan has no answer for data source {args.token!r}; "
+                f"add one to infra.plan.mocks.PlanMocks.calls"
+            )
+        return handler(args.args, self.region_of(args.provider)), []
+
+    def _caller_identity(self, _args: dict[str, Any], _region: str | None) -> dict[str, Any]:
+        arn = f"arn:{PARTITION}:sts::{ACCOUNT_ID}:assumed-role/platform-deploy/plan"
+        return {"accountId": ACCOUNT_ID, "arn": arn, "userId": "AROAPLAN:plan", "id": ACCOUNT_ID}
+
+    def _partition(self, _args: dict[str, Any], _region: str | None) -> dict[str, Any]:
+        return {"partition": PARTITION, "dnsSuffix": "amazonaws.com", "id": PARTITION}
+
+    def _zones(self, _args: dict[str, Any], region: str | None) -> dict[str, Any]:
+        info = REGIONS[self._require_region(region, "getAvailabilityZones")]
+        names = list(info.availability_zones)
+        ids = [f"{info.short_code}-az{index + 1}" for index in range(len(names))]
+        return {"names": names, "zoneIds": ids, "id": info.name, "groupNames": [info.name]}
+
+    def _region(self, _args: dict[str, Any], region: str | None) -> dict[str, Any]:
+        name = self._require_region(region, "getRegion")
+        return {"name": name, "region": name, "id": name, "endpoint": f"ec2.{name}.amazonaws.com"}
+
+    @staticmethod
+    def _require_region(region: str | None, call: str) -> str:
+        if region is None:
+            raise UnknownCallError(f"{call} was called without an explicit regional provider")
+        return region
+
+    # -- resources -------------------------------------------------------------------------
+
+    def new_resource(self, args: MockResourceArgs) -> tuple[str | None, dict[str, Any]]:
+        if args.typ.startswith(PROVIDER_TYPE_PREFIX):
+            provider_id = f"provider-{_short_hash(args.typ, args.name)}"
+            region = args.inputs.get("region")
+            if isinstance(region, str):
+                self.provider_regions[provider_id] = region
+            return provider_id, dict(args.inputs)
+        region = self.region_of(args.provider) or "us-east-1"
+        resource_id = self._resource_id(args)
+        state = dict(args.inputs)
+        state.setdefault("name", args.inputs.get("name") or f"{args.name}-{_short_hash(args.name)}")
+        state["arn"] = self._arn(args.typ, region, resource_id, state)
+        state.update(self._computed(args.typ, resource_id, state, region))
+        return resource_id, state
+
+    @staticmethod
+    def _resource_id(args: MockResourceArgs) -> str:
+        service, kind = _service_and_kind(args.typ)
+        prefixes = {
+            "ec2/vpc": "vpc",
+            "ec2/subnet": "subnet",
+            "ec2/routeTable": "rtb",
+            "ec2/securityGroup": "sg",
+            "ec2/internetGateway": "igw",
+            "ec2/natGateway": "nat",
+            "ec2/eip": "eipalloc",
+            "ec2/networkAcl": "acl",
+            "ec2/vpcEndpoint": "vpce",
+            "ec2/flowLog": "fl",
+            "ec2transitgateway/transitGateway": "tgw",
+            "ec2transitgateway/vpcAttachment": "tgw-attach",
+            "ec2transitgateway/peeringAttachment": "tgw-attach",
+        }
+        prefix = prefixes.get(f"{service}/{kind}")
+        digest = _short_hash(args.typ, args.name, length=17)
+        return f"{prefix}-{digest}" if prefix else f"{args.name}-{digest[:8]}"
+
+    @staticmethod
+    def _arn(token: str, region: str, resource_id: str, state: dict[str, Any]) -> str:
+        service, kind = _service_and_kind(token)
+        name = str(state["name"])
+        account = ACCOUNT_ID
+        match service:
+            case "iam":
+                return f"arn:{PARTITION}:iam::{account}:{kind.lower()}/{name}"
+            case "s3":
+                return f"arn:{PARTITION}:s3:::{state.get('bucket', name)}"
+            case "sqs":
+                return f"arn:{PARTITION}:sqs:{region}:{account}:{name}"
+            case "lambda":
+                return f"arn:{PARTITION}:lambda:{region}:{account}:function:{name}"
+            case "cloudwatch" if kind == "logGroup":
+                return f"arn:{PARTITION}:logs:{region}:{account}:log-group:{name}"
+            case "secretsmanager":
+                return f"arn:{PARTITION}:secretsmanager:{region}:{account}:secret:{name}-{resource_id[-6:]}"
+            case "kms":
+                return f"arn:{PARTITION}:kms:{region}:{account}:key/mrk-{_short_hash(resource_id, length=32)}"
+            case _:
+                return f"arn:{PARTITION}:{service}:{region}:{account}:{kind.lower()}/{resource_id}"
+
+    @staticmethod
+    def _computed(token: str, resource_id: str, state: dict[str, Any], region: str) -> dict[str, Any]:
+        if token == "random:index/randomPassword:RandomPassword":
+            return {"result": f"plan-only-{_short_hash(resource_id, length=24)}"}
+        service, kind = _service_and_kind(token)
+        match f"{service}/{kind}":
+            case "ec2/vpc":
+                return {
+                    "defaultNetworkAclId": f"acl-{resource_id[4:]}",
+                    "defaultSecurityGroupId": f"sg-{resource_id[4:]}",
+                    "mainRouteTableId": f"rtb-{resource_id[4:]}",
+                }
+            case "ec2transitgateway/transitGateway":
+                return {
+                    "associationDefaultRouteTableId": f"tgw-rtb-{resource_id[4:]}",
+                    "propagationDefaultRouteTableId": f"tgw-rtb-{resource_id[4:]}",
+                }
+            case "ec2transitgateway/peeringAttachmentAccepter":
+                return {"transitGatewayAttachmentId": state.get("transitGatewayAttachmentId")}
+            case "kms/key" | "kms/replicaKey":
+                key_id = str(state["arn"]).rsplit("/", 1)[-1]
+                return {"keyId": key_id}
+            case "lambda/function":
+                return {
+                    "invokeArn": f"arn:{PARTITION}:apigateway:{region}:lambda:path/functions/{state['arn']}/invocations",
+                    "version": "$LATEST",
+                }
+            case _:
+                return {}

@@ -1,0 +1,172 @@
+"""``make plan``: run the Pulumi program under the mock runtime and report what it would build.
+
+Reads ``Pulumi.yaml`` and ``Pulumi.<stack>.yaml``, loads their config into the
+runtime exactly as the Pulumi CLI would hand it to the program, registers the
+mocks and the recording monitor, runs :func:`infra.program.main`, evaluates
+the policy rules and writes ``build/plan/<stack>.json``.
+
+Exit codes: 0 planned with no mandatory violation; 1 mandatory violations;
+2 invalid configuration or program error (nothing is reported as planned).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass
+class PlanResult:
+    """Everything one offline plan produced."""
+
+    stack: str
+    document: dict[str, Any]
+    """The content of ``build/plan/<stack>.json``."""
+    mandatory_violations: int
+    warnings: list[str]
+
+
+class PlanError(Exception):
+    """The plan could not be produced; the message is for the person running it."""
+
+
+def read_stack_config(stack: str, root: Path = REPO_ROOT) -> tuple[str, dict[str, Any]]:
+    """The project name and the stack's config, keys as written (``project:key``)."""
+    project_file = root / "Pulumi.yaml"
+    stack_file = root / f"Pulumi.{stack}.yaml"
+    if not stack_file.is_file():
+        stacks = sorted(p.name[len("Pulumi.") : -len(".yaml")] for p in root.glob("Pulumi.*.yaml"))
+        raise PlanError(f"no stack file {stack_file.name}; known stacks: {', '.join(stacks)}")
+    project = yaml.safe_load(project_file.read_text())["name"]
+    config = (yaml.safe_load(stack_file.read_text()) or {}).get("config") or {}
+    return project, {_qualify(key, project): value for key, value in config.items()}
+
+
+def _qualify(key: str, project: str) -> str:
+    return key if ":" in key else f"{project}:{key}"
+
+
+def _as_config_string(value: Any) -> str:
+    # The CLI hands structured values to programs as JSON, scalars as their text.
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
+def run_plan(stack: str, config: dict[str, Any], project: str) -> PlanResult:
+    """Run the program for ``stack`` with ``config`` under mocks and evaluate the policy."""
+    import pulumi
+    from pulumi.runtime import config as runtime_config
+    from pulumi.runtime import mocks as runtime_mocks
+    from pulumi.runtime import settings
+    from pulumi.runtime.stack import run_pulumi_func
+    from pulumi.runtime.sync_await import _sync_await
+
+    from infra.plan.mocks import PlanMocks
+    from infra.plan.monitor import RecordingMonitor
+    from infra.plan.report import build_document
+
+    mocks = PlanMocks()
+    monitor = RecordingMonitor(mocks)
+    runtime_config.set_all_config({key: _as_config_string(v) for key, v in config.items()}, [])
+    runtime_mocks.set_mocks(mocks, project=project, stack=stack, preview=True, monitor=monitor)
+
+    from infra.program import main
+
+    def program() -> None:
+        main()
+
+    try:
+        _sync_await(run_pulumi_func(program))
+    except pulumi.RunError as error:
+        if monitor.registrations:
+            raise PlanError(f"{error}\n(after {len(monitor.registrations)} registrations)") from None
+        raise PlanError(str(error)) from None
+
+    root = settings.get_root_resource()
+    outputs = _resolve_outputs(getattr(root, "outputs", {}))
+    document = build_document(stack, config, outputs, monitor.registrations, mocks)
+    mandatory = sum(1 for v in document["policy"]["violations"] if v["severity"] == "mandatory")
+    warnings = [v["message"] for v in document["policy"]["violations"] if v["severity"] != "mandatory"]
+    return PlanResult(stack=stack, document=document, mandatory_violations=mandatory, warnings=warnings)
+
+
+def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
+    import pulumi
+    from pulumi.runtime.sync_await import _sync_await
+
+    from infra.plan.monitor import SECRET_PLACEHOLDER
+
+    resolved: dict[str, Any] = {}
+    for key, value in outputs.items():
+        output = pulumi.Output.from_input(value)
+        secret = _sync_await(output.is_secret())
+        resolved[key] = SECRET_PLACEHOLDER if secret else _sync_await(output.future())
+    return resolved
+
+
+def summarise(result: PlanResult) -> str:
+    """The short, human summary printed by ``make plan``."""
+    doc = result.document
+    resources = [r for r in doc["resources"] if r["custom"]]
+    lines = [
+        f"Offline plan of stack '{result.stack}' (Pulumi mock runtime, nothing deployed)",
+        f"  regions: {doc['regions']['primary']} (primary)"
+        + "".join(f", {r}" for r in doc["regions"]["replicas"]),
+        f"  resources: {len(resources)} cloud resources in {len(doc['resources']) - len(resources)} "
+        f"components and providers",
+        "",
+        f"  {'component':<14}" + "".join(f"{r:>16}" for r in doc["regions"]["all"]) + f"{'total':>8}",
+    ]
+    counts = Counter((r["component"], r["region"]) for r in resources)
+    for component in sorted({c for c, _ in counts}):
+        row = [counts.get((component, region), 0) for region in doc["regions"]["all"]]
+        lines.append(f"  {component:<14}" + "".join(f"{n:>16}" for n in row) + f"{sum(row):>8}")
+    policy = doc["policy"]
+    lines += ["", f"  policy: {len(policy['rules'])} rules evaluated"]
+    by_rule = Counter(v["rule"] for v in policy["violations"])
+    for rule in policy["rules"]:
+        status = "pass" if not by_rule[rule["id"]] else f"{by_rule[rule['id']]} violation(s)"
+        lines.append(f"    [{rule['severity']:<9}] {rule['id']:<32} {status}")
+    for violation in policy["violations"]:
+        lines.append(f"    ! {violation['rule']}: {violation['urn']}\n      {violation['message']}")
+    lines.append("")
+    if result.mandatory_violations:
+        lines.append(f"  FAILED: {result.mandatory_violations} mandatory violation(s)")
+    else:
+        lines.append("  OK: no mandatory violation")
+    return "\n".join(lines)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry: ``python -m infra.plan [--stack dev] [--out build/plan]``."""
+    parser = argparse.ArgumentParser(prog="make plan", description=__doc__.splitlines()[0])
+    parser.add_argument("--stack", default="dev", help="stack name (Pulumi.<stack>.yaml)")
+    parser.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "plan")
+    parser.add_argument("--quiet", action="store_true", help="print only the result line")
+    options = parser.parse_args(argv)
+    try:
+        project, config = read_stack_config(options.stack)
+        result = run_plan(options.stack, config, project)
+    except PlanError as error:
+        print(f"plan of stack '{options.stack}' stopped: {error}", file=sys.stderr)
+        return 2
+    options.out.mkdir(parents=True, exist_ok=True)
+    path = options.out / f"{options.stack}.json"
+    path.write_text(json.dumps(result.document, indent=1, sort_keys=False, default=str) + "\n")
+    if not options.quiet:
+        print(summarise(result))
+    print(f"  plan written to {path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}")
+    return 1 if result.mandatory_violations else 0
