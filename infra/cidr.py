@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
-from enum import Enum
+from enum import StrEnum
 
 MIN_VPC_PREFIX = 16
 MAX_VPC_PREFIX = 20
@@ -28,7 +28,7 @@ MAX_ZONES = 4
 TRANSIT_SUBNET_PREFIX = 28
 
 
-class Tier(str, Enum):
+class Tier(StrEnum):
     """The network tiers, in the order their blocks sit in the VPC range."""
 
     PRIVATE = "private"

@@ -39,7 +39,9 @@ class ConfigError(Exception):
     def __init__(self, problems: Sequence[str]) -> None:
         self.problems = list(problems)
         listing = "\n".join(f"  - {problem}" for problem in self.problems)
-        super().__init__(f"invalid stack configuration ({len(self.problems)} problem(s)):\n{listing}")
+        super().__init__(
+            f"invalid stack configuration ({len(self.problems)} problem(s)):\n{listing}"
+        )
 
 
 def _setting(
@@ -50,9 +52,15 @@ def _setting(
     minimum: int | None = None,
     maximum: int | None = None,
     choices: Sequence[Any] | None = None,
+    section: type | None = None,
 ) -> Any:
-    """Declare one config setting: its camelCase key, its meaning and its bounds."""
+    """Declare one config setting: its camelCase key, its meaning and its bounds.
+
+    ``section`` names a nested settings class whose defaults apply when the key is absent.
+    """
     metadata = {"key": key, "doc": doc, "min": minimum, "max": maximum, "choices": choices}
+    if section is not None:
+        return field(default_factory=section, metadata=metadata)
     if default is dataclasses.MISSING:
         return field(metadata=metadata)
     if isinstance(default, list | dict):
@@ -197,24 +205,22 @@ class PlatformConfig:
     regions: tuple[RegionConfig, ...] = _setting(
         "regions", f"1 to {MAX_REGIONS} regions, primary first, each with its own VPC range."
     )
-    name_prefix: str = _setting(
-        "namePrefix", "First part of every physical name.", default="bank"
-    )
+    name_prefix: str = _setting("namePrefix", "First part of every physical name.", default="bank")
     data_classification: str = _setting(
         "dataClassification",
         "DataClassification tag of stores holding customer data.",
         default="Confidential-PCI",
     )
-    network: NetworkConfig = _setting("network", "Network sizing.", default=NetworkConfig())
+    network: NetworkConfig = _setting("network", "Network sizing.", section=NetworkConfig)
     security: SecurityConfig = _setting(
-        "security", "Keys, secrets and roles.", default=SecurityConfig()
+        "security", "Keys, secrets and roles.", section=SecurityConfig
     )
     controls: ControlsConfig = _setting(
-        "controls", "PCI-DSS control switches.", default=ControlsConfig()
+        "controls", "PCI-DSS control switches.", section=ControlsConfig
     )
-    logging: LoggingConfig = _setting("logging", "Log retention.", default=LoggingConfig())
+    logging: LoggingConfig = _setting("logging", "Log retention.", section=LoggingConfig)
     functions: FunctionsConfig = _setting(
-        "functions", "Lambda runtime settings.", default=FunctionsConfig()
+        "functions", "Lambda runtime settings.", section=FunctionsConfig
     )
     allowed_account_ids: tuple[str, ...] = _setting(
         "allowedAccountIds",
@@ -290,7 +296,7 @@ def _load_dataclass(cls: type, raw: Any, path: str, problems: list[str]) -> Any:
     for key, fld in fields.items():
         full = _full_key(path, key)
         if key not in raw:
-            if fld.default is dataclasses.MISSING:
+            if fld.default is dataclasses.MISSING and fld.default_factory is dataclasses.MISSING:
                 problems.append(f"{full}: required setting is missing ({fld.metadata['doc']})")
             continue
         value = _load_value(hints[fld.name], raw[key], f"{path}{key}", fld, problems)
@@ -317,7 +323,9 @@ def _load_value(
             problems.append(f"{full}: expected a list, got {value!r}")
             return None
         items = [
-            _load_dataclass(item_type, item, f"{nested_path[:-1]}[{index}].", problems)
+            _load_dataclass(
+                typing.cast(type, item_type), item, f"{nested_path[:-1]}[{index}].", problems
+            )
             if dataclasses.is_dataclass(item_type)
             else item
             for index, item in enumerate(value)
@@ -326,7 +334,9 @@ def _load_value(
     return _check_scalar(hint, value, full, fld, problems)
 
 
-def _check_scalar(hint: Any, value: Any, full: str, fld: dataclasses.Field[Any], problems: list[str]) -> Any:
+def _check_scalar(
+    hint: Any, value: Any, full: str, fld: dataclasses.Field[Any], problems: list[str]
+) -> Any:
     expected = hint if not isinstance(hint, types.UnionType) else typing.get_args(hint)
     if hint is int and (isinstance(value, bool) or not isinstance(value, int)):
         problems.append(f"{full}: expected a whole number, got {value!r}")
@@ -340,10 +350,14 @@ def _check_scalar(hint: Any, value: Any, full: str, fld: dataclasses.Field[Any],
         problems.append(f"{full}: {value!r} is not allowed; use one of: {allowed}")
         return None
     if meta["min"] is not None and value < meta["min"]:
-        problems.append(f"{full}: {value!r} is below the minimum {meta['min']}; set at least {meta['min']}")
+        problems.append(
+            f"{full}: {value!r} is below the minimum {meta['min']}; set at least {meta['min']}"
+        )
         return None
     if meta["max"] is not None and value > meta["max"]:
-        problems.append(f"{full}: {value!r} is above the maximum {meta['max']}; set at most {meta['max']}")
+        problems.append(
+            f"{full}: {value!r} is above the maximum {meta['max']}; set at most {meta['max']}"
+        )
         return None
     return value
 
@@ -413,7 +427,9 @@ def _check_regions(config: PlatformConfig, problems: list[str]) -> None:
         where = f"{key}[{index}]"
         if region.region not in REGIONS:
             hint = difflib.get_close_matches(region.region, list(REGIONS), n=1)
-            fix = f"did you mean '{hint[0]}'?" if hint else "use an AWS region name such as us-east-1"
+            fix = (
+                f"did you mean '{hint[0]}'?" if hint else "use an AWS region name such as us-east-1"
+            )
             problems.append(f"{where}.region: {region.region!r} is not a known AWS region; {fix}")
         if region.region in seen:
             first = seen[region.region]

@@ -40,7 +40,9 @@ NAME_BUDGETS: tuple[NameBudget, ...] = (
     NameBudget("ElastiCache replication group id", 40, "sessions-redis"),
     NameBudget("IAM role name", 64, "secret-rotation-lambda"),
     NameBudget("Lambda function name", 64, "secret-rotation"),
-    NameBudget("S3 bucket name (before the 13-character account suffix)", 50, "transaction-archive"),
+    NameBudget(
+        "S3 bucket name (before the 13-character account suffix)", 50, "transaction-archive"
+    ),
     NameBudget("KMS alias name (after 'alias/')", 250, "secrets"),
 )
 

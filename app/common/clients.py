@@ -9,7 +9,9 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-_RETRIES = Config(retries={"mode": "standard", "max_attempts": 5}, connect_timeout=2, read_timeout=5)
+_RETRIES = Config(
+    retries={"mode": "standard", "max_attempts": 5}, connect_timeout=2, read_timeout=5
+)
 
 
 @functools.cache

@@ -124,7 +124,9 @@ def set_secret(secret_id: str, token: str) -> None:
         return
     cluster = pending.get("dbClusterIdentifier")
     if not cluster:
-        raise RotationError(f"secret {secret_id} names no dbClusterIdentifier to set the password on")
+        raise RotationError(
+            f"secret {secret_id} names no dbClusterIdentifier to set the password on"
+        )
     client("rds").modify_db_cluster(
         DBClusterIdentifier=cluster, MasterUserPassword=pending["password"], ApplyImmediately=True
     )

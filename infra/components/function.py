@@ -106,13 +106,23 @@ class PlatformFunction(pulumi.ComponentResource):
             opts=child,
         )
         baseline = pulumi.Output.all(log_group.arn, dlq.arn, args.queue_key_arn).apply(
-            lambda v: [
-                iam.statement("WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [f"{v[0]}:*"]),
-                iam.statement("SendToOwnDeadLetterQueue", ["sqs:SendMessage"], [v[1]]),
-                iam.statement("EncryptForQueue", ["kms:Decrypt", "kms:GenerateDataKey"], [v[2]]),
-                iam.statement("Trace", TRACE_ACTIONS, "*"),
-            ]
-            + ([iam.statement("ManageVpcInterfaces", ENI_ACTIONS, "*")] if args.subnet_ids else [])
+            lambda v: (
+                [
+                    iam.statement(
+                        "WriteOwnLogs", ["logs:CreateLogStream", "logs:PutLogEvents"], [f"{v[0]}:*"]
+                    ),
+                    iam.statement("SendToOwnDeadLetterQueue", ["sqs:SendMessage"], [v[1]]),
+                    iam.statement(
+                        "EncryptForQueue", ["kms:Decrypt", "kms:GenerateDataKey"], [v[2]]
+                    ),
+                    iam.statement("Trace", TRACE_ACTIONS, "*"),
+                ]
+                + (
+                    [iam.statement("ManageVpcInterfaces", ENI_ACTIONS, "*")]
+                    if args.subnet_ids
+                    else []
+                )
+            )
         )
         policy = pulumi.Output.all(baseline, pulumi.Output.from_input(args.statements)).apply(
             lambda parts: iam.to_json(iam.document([*parts[0], *parts[1]]))

@@ -458,7 +458,9 @@ class Network(pulumi.ComponentResource):
             f"{self._name}-flow-logs-role",
             name=self._physical("flow-logs"),
             assume_role_policy=pulumi.Output.from_input(self._args.account_id).apply(
-                lambda account: iam.to_json(iam.service_trust("vpc-flow-logs.amazonaws.com", account))
+                lambda account: iam.to_json(
+                    iam.service_trust("vpc-flow-logs.amazonaws.com", account)
+                )
             ),
             tags=self._tags("flow-logs-role"),
             opts=self._child,

@@ -147,7 +147,9 @@ class Platform(pulumi.ComponentResource):
     @property
     def aurora_cluster_identifier(self) -> str:
         """Identifier of the primary Aurora cluster, fixed by naming so secrets can name it."""
-        return self._config.namer.regional_name(self._config.primary.info.short_code, AURORA_CLUSTER_ROLE)
+        return self._config.namer.regional_name(
+            self._config.primary.info.short_code, AURORA_CLUSTER_ROLE
+        )
 
     def _create_provider(self, region: str, project: str) -> aws.Provider:
         config = self._config

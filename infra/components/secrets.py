@@ -36,7 +36,9 @@ class ApplicationSecret:
 
 APPLICATION_SECRETS: tuple[ApplicationSecret, ...] = (
     ApplicationSecret("api-signing-key", "HMAC key that signs API request and idempotency tokens"),
-    ApplicationSecret("partner-webhook-key", "Shared key that authenticates payment partner webhooks"),
+    ApplicationSecret(
+        "partner-webhook-key", "Shared key that authenticates payment partner webhooks"
+    ),
 )
 
 
@@ -188,7 +190,9 @@ class Secrets(pulumi.ComponentResource):
                 # GetRandomPassword has no resource to scope to.
                 iam.statement("GeneratePasswords", ["secretsmanager:GetRandomPassword"], "*"),
                 iam.statement(
-                    "UseSecretsKey", ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"], [v[1]]
+                    "UseSecretsKey",
+                    ["kms:Decrypt", "kms:DescribeKey", "kms:GenerateDataKey"],
+                    [v[1]],
                 ),
                 iam.statement(
                     "SetAuroraMasterPassword",
@@ -251,9 +255,7 @@ class Secrets(pulumi.ComponentResource):
                 for region in a.replica_regions
             ],
             tags={"DataClassification": "Secret"},
-            opts=pulumi.ResourceOptions(
-                parent=self, protect=a.protect, retain_on_delete=a.protect
-            ),
+            opts=pulumi.ResourceOptions(parent=self, protect=a.protect, retain_on_delete=a.protect),
         )
         version = aws.secretsmanager.SecretVersion(
             f"{self._name}-{role}-value",

@@ -67,7 +67,9 @@ class Security(pulumi.ComponentResource):
         self._primary = args.regions[0]
 
         self._create_roles()
-        self.key_arns = {domain.name: self._create_domain_keys(domain) for domain in args.key_domains}
+        self.key_arns = {
+            domain.name: self._create_domain_keys(domain) for domain in args.key_domains
+        }
 
         self.register_outputs(
             {

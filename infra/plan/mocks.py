@@ -147,14 +147,22 @@ class PlanMocks(Mocks):
             case "cloudwatch" if kind == "logGroup":
                 return f"arn:{PARTITION}:logs:{region}:{account}:log-group:{name}"
             case "secretsmanager":
-                return f"arn:{PARTITION}:secretsmanager:{region}:{account}:secret:{name}-{resource_id[-6:]}"
+                suffix = resource_id[-6:]
+                return f"arn:{PARTITION}:secretsmanager:{region}:{account}:secret:{name}-{suffix}"
+            case "kms" if kind == "replicaKey":
+                # A replica shares the key id of its primary; only the region differs.
+                key_id = str(state.get("primaryKeyArn", "")).rsplit("/", 1)[-1]
+                return f"arn:{PARTITION}:kms:{region}:{account}:key/{key_id}"
             case "kms":
-                return f"arn:{PARTITION}:kms:{region}:{account}:key/mrk-{_short_hash(resource_id, length=32)}"
+                key_id = f"mrk-{_short_hash(resource_id, length=32)}"
+                return f"arn:{PARTITION}:kms:{region}:{account}:key/{key_id}"
             case _:
                 return f"arn:{PARTITION}:{service}:{region}:{account}:{kind.lower()}/{resource_id}"
 
     @staticmethod
-    def _computed(token: str, resource_id: str, state: dict[str, Any], region: str) -> dict[str, Any]:
+    def _computed(
+        token: str, resource_id: str, state: dict[str, Any], region: str
+    ) -> dict[str, Any]:
         if token == "random:index/randomPassword:RandomPassword":
             return {"result": f"plan-only-{_short_hash(resource_id, length=24)}"}
         service, kind = _service_and_kind(token)
@@ -177,7 +185,8 @@ class PlanMocks(Mocks):
                 return {"keyId": key_id}
             case "lambda/function":
                 return {
-                    "invokeArn": f"arn:{PARTITION}:apigateway:{region}:lambda:path/functions/{state['arn']}/invocations",
+                    "invokeArn": f"arn:{PARTITION}:apigateway:{region}:lambda:path"
+                    f"/2015-03-31/functions/{state['arn']}/invocations",
                     "version": "$LATEST",
                 }
             case _:

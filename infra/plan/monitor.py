@@ -70,11 +70,15 @@ def _plain(value: Any) -> Any:
 class RecordingMonitor(MockMonitor):
     """Keeps each registration in order; the plan and the tests read ``registrations``."""
 
-    mocks: PlanMocks
-
     def __init__(self, mocks: PlanMocks) -> None:
         super().__init__(mocks)
+        self.plan_mocks = mocks
         self.registrations: list[Registration] = []
+
+    def reset(self) -> None:
+        """Forget earlier runs, so one process can plan several configurations."""
+        self.registrations.clear()
+        self.resources.clear()
 
     def RegisterResource(self, request: Any) -> Any:  # noqa: N802 - gRPC method name
         urn = self.make_urn(request.parent, request.type, request.name)
@@ -85,10 +89,10 @@ class RecordingMonitor(MockMonitor):
         if request.custom and package in PACKAGES_WITHOUT_DEFAULT_PROVIDER and not request.provider:
             raise DefaultProviderError(
                 f"{request.type} {request.name!r} has no explicit provider; pass the regional "
-                f"provider made at the top (opts=ResourceOptions(provider=...)) or a parent that has it"
+                f"provider made at the top (ResourceOptions(provider=...)) or a parent that has it"
             )
         raw_inputs = rpc.deserialize_properties(request.object)
-        resource_id, state = self.mocks.new_resource(
+        resource_id, state = self.plan_mocks.new_resource(
             MockResourceArgs(
                 typ=request.type,
                 name=request.name,
@@ -119,4 +123,6 @@ class RecordingMonitor(MockMonitor):
         )
         obj_proto = _sync_await(rpc.serialize_properties(state, {}))
         self.resources[urn] = MockMonitor.ResourceRegistration(urn, resource_id or "", state)
-        return resource_pb2.RegisterResourceResponse(urn=urn, id=resource_id or "", object=obj_proto)
+        return resource_pb2.RegisterResourceResponse(
+            urn=urn, id=resource_id or "", object=obj_proto
+        )

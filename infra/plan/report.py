@@ -10,6 +10,7 @@ from typing import Any
 from infra.plan.mocks import PlanMocks
 from infra.plan.monitor import Registration
 from infra.policy import rules as policy_rules
+from infra.policy.catalog import ALL_RULES
 from infra.policy.taggable import is_taggable
 
 PLATFORM_TYPE = "bank:platform:Platform"
@@ -79,7 +80,7 @@ def build_document(
 ) -> dict[str, Any]:
     """The JSON plan: stack, regions, outputs, resources and policy results."""
     domain, region = _domains_and_regions(records, mocks)
-    violations = policy_rules.evaluate(planned_resources(records))
+    violations = policy_rules.evaluate(planned_resources(records), ALL_RULES)
     all_regions = list(outputs.get("regions") or [])
     resources = [
         {
@@ -94,9 +95,7 @@ def build_document(
             "protect": r.protect,
             "retainOnDelete": r.retain_on_delete,
             "inputs": r.inputs,
-            "dependencies": sorted(
-                set(r.dependencies).union(*r.property_dependencies.values())
-            ),
+            "dependencies": sorted(set(r.dependencies).union(*r.property_dependencies.values())),
             "propertyDependencies": r.property_dependencies,
         }
         for r in records
@@ -119,7 +118,7 @@ def build_document(
                     "description": rule.description,
                     "pciDss": rule.pci_dss,
                 }
-                for rule in policy_rules.RULES
+                for rule in ALL_RULES
             ],
             "violations": [dataclasses.asdict(v) for v in violations],
         },

@@ -20,7 +20,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pulumi
 import yaml
+from pulumi.runtime import config as runtime_config
+from pulumi.runtime import mocks as runtime_mocks
+from pulumi.runtime import settings
+from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.sync_await import _sync_await
+
+from infra.plan.mocks import PlanMocks
+from infra.plan.monitor import SECRET_PLACEHOLDER, RecordingMonitor
+from infra.plan.report import build_document
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
@@ -65,25 +75,20 @@ def _as_config_string(value: Any) -> str:
     return json.dumps(value)
 
 
-def run_plan(stack: str, config: dict[str, Any], project: str) -> PlanResult:
-    """Run the program for ``stack`` with ``config`` under mocks and evaluate the policy."""
-    import pulumi
-    from pulumi.runtime import config as runtime_config
-    from pulumi.runtime import mocks as runtime_mocks
-    from pulumi.runtime import settings
-    from pulumi.runtime.stack import run_pulumi_func
-    from pulumi.runtime.sync_await import _sync_await
-
-    from infra.plan.mocks import PlanMocks
-    from infra.plan.monitor import RecordingMonitor
-    from infra.plan.report import build_document
-
+def install_mocks(project: str, stack: str) -> RecordingMonitor:
+    """Register the plan's mocks and monitor with the runtime; once per process."""
     mocks = PlanMocks()
     monitor = RecordingMonitor(mocks)
-    runtime_config.set_all_config({key: _as_config_string(v) for key, v in config.items()}, [])
     runtime_mocks.set_mocks(mocks, project=project, stack=stack, preview=True, monitor=monitor)
+    return monitor
 
-    from infra.program import main
+
+def execute(monitor: RecordingMonitor, stack: str, config: dict[str, Any]) -> PlanResult:
+    """Run the program with ``config`` on an installed monitor and evaluate the policy."""
+    monitor.reset()
+    runtime_config.set_all_config({key: _as_config_string(v) for key, v in config.items()}, [])
+    # Imported here so that importing the runner does not import every component.
+    from infra.program import main  # noqa: PLC0415
 
     def program() -> None:
         main()
@@ -92,23 +97,27 @@ def run_plan(stack: str, config: dict[str, Any], project: str) -> PlanResult:
         _sync_await(run_pulumi_func(program))
     except pulumi.RunError as error:
         if monitor.registrations:
-            raise PlanError(f"{error}\n(after {len(monitor.registrations)} registrations)") from None
+            count = len(monitor.registrations)
+            raise PlanError(f"{error}\n(after {count} resources were registered)") from None
         raise PlanError(str(error)) from None
 
     root = settings.get_root_resource()
     outputs = _resolve_outputs(getattr(root, "outputs", {}))
-    document = build_document(stack, config, outputs, monitor.registrations, mocks)
-    mandatory = sum(1 for v in document["policy"]["violations"] if v["severity"] == "mandatory")
-    warnings = [v["message"] for v in document["policy"]["violations"] if v["severity"] != "mandatory"]
-    return PlanResult(stack=stack, document=document, mandatory_violations=mandatory, warnings=warnings)
+    document = build_document(stack, config, outputs, monitor.registrations, monitor.plan_mocks)
+    violations = document["policy"]["violations"]
+    mandatory = sum(1 for v in violations if v["severity"] == "mandatory")
+    warnings = [v["message"] for v in violations if v["severity"] != "mandatory"]
+    return PlanResult(
+        stack=stack, document=document, mandatory_violations=mandatory, warnings=warnings
+    )
+
+
+def run_plan(stack: str, config: dict[str, Any], project: str) -> PlanResult:
+    """Install the mocks and plan ``stack`` once: what ``make plan`` does."""
+    return execute(install_mocks(project, stack), stack, config)
 
 
 def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
-    import pulumi
-    from pulumi.runtime.sync_await import _sync_await
-
-    from infra.plan.monitor import SECRET_PLACEHOLDER
-
     resolved: dict[str, Any] = {}
     for key, value in outputs.items():
         output = pulumi.Output.from_input(value)
@@ -125,10 +134,12 @@ def summarise(result: PlanResult) -> str:
         f"Offline plan of stack '{result.stack}' (Pulumi mock runtime, nothing deployed)",
         f"  regions: {doc['regions']['primary']} (primary)"
         + "".join(f", {r}" for r in doc["regions"]["replicas"]),
-        f"  resources: {len(resources)} cloud resources in {len(doc['resources']) - len(resources)} "
-        f"components and providers",
+        f"  resources: {len(resources)} cloud resources, "
+        f"{len(doc['resources']) - len(resources)} components",
         "",
-        f"  {'component':<14}" + "".join(f"{r:>16}" for r in doc["regions"]["all"]) + f"{'total':>8}",
+        f"  {'component':<14}"
+        + "".join(f"{r:>16}" for r in doc["regions"]["all"])
+        + f"{'total':>8}",
     ]
     counts = Counter((r["component"], r["region"]) for r in resources)
     for component in sorted({c for c, _ in counts}):
@@ -152,7 +163,9 @@ def summarise(result: PlanResult) -> str:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry: ``python -m infra.plan [--stack dev] [--out build/plan]``."""
-    parser = argparse.ArgumentParser(prog="make plan", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(
+        prog="make plan", description="Offline plan of a stack under Pulumi's mock runtime."
+    )
     parser.add_argument("--stack", default="dev", help="stack name (Pulumi.<stack>.yaml)")
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "plan")
     parser.add_argument("--quiet", action="store_true", help="print only the result line")
@@ -168,5 +181,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     path.write_text(json.dumps(result.document, indent=1, sort_keys=False, default=str) + "\n")
     if not options.quiet:
         print(summarise(result))
-    print(f"  plan written to {path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path}")
+    shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+    print(f"  plan written to {shown}")
     return 1 if result.mandatory_violations else 0

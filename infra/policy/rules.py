@@ -127,7 +127,10 @@ def _required_tags(resources: Sequence[PlannedResource]) -> Iterator[tuple[str, 
             required.append(DATA_CLASSIFICATION_TAG)
         missing = [key for key in required if not tags.get(key)]
         if missing:
-            yield resource.urn, f"missing tags {missing}; set them on the provider's default tags or the resource"
+            yield (
+                resource.urn,
+                f"missing tags {missing}; set them on the provider's default tags or the resource",
+            )
 
 
 def _log_groups_encrypted(resources: Sequence[PlannedResource]) -> Iterator[tuple[str, str]]:
@@ -144,7 +147,8 @@ def _secrets_encrypted(resources: Sequence[PlannedResource]) -> Iterator[tuple[s
             if not replica.get("kmsKeyId"):
                 yield (
                     secret.urn,
-                    f"replica in {replica.get('region')} has no kmsKeyId; use that region's replica key",
+                    f"replica in {replica.get('region')} has no kmsKeyId; "
+                    f"use that region's replica key",
                 )
 
 
@@ -164,17 +168,26 @@ def _no_wildcard_grants(resources: Sequence[PlannedResource]) -> Iterator[tuple[
     for resource in resources:
         documents = [resource.inputs.get(key) for key in POLICY_INPUTS.get(resource.type, ())]
         if resource.type == "aws:iam/role:Role":
-            documents += [inline.get("policy") for inline in resource.inputs.get("inlinePolicies") or []]
+            documents += [
+                inline.get("policy") for inline in resource.inputs.get("inlinePolicies") or []
+            ]
         for raw in documents:
             document = _parse_document(raw)
             if document is None:
                 continue
             for sid in iam.wildcard_grants(document):
-                yield resource.urn, f"statement {sid} allows every action on every resource; name the actions and ARNs"
+                yield (
+                    resource.urn,
+                    f"statement {sid} allows every action on every resource; "
+                    f"name the actions and the ARNs",
+                )
         if resource.type == "aws:iam/rolePolicyAttachment:RolePolicyAttachment":
             arn = str(resource.inputs.get("policyArn", ""))
             if arn.rsplit("/", 1)[-1] in ADMIN_MANAGED_POLICIES:
-                yield resource.urn, f"attaches {arn}, which grants administrator access; attach a scoped policy"
+                yield (
+                    resource.urn,
+                    f"attaches {arn}, which grants administrator access; attach a scoped policy",
+                )
 
 
 def _vpc_flow_logs(resources: Sequence[PlannedResource]) -> Iterator[tuple[str, str]]:
@@ -187,51 +200,100 @@ def _vpc_flow_logs(resources: Sequence[PlannedResource]) -> Iterator[tuple[str, 
 def _key_rotation(resources: Sequence[PlannedResource]) -> Iterator[tuple[str, str]]:
     keys = list(of_type(resources, KMS_KEY))
     for key in keys:
-        symmetric = key.inputs.get("customerMasterKeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+        symmetric = (
+            key.inputs.get("customerMasterKeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+        )
         if symmetric and not key.inputs.get("enableKeyRotation"):
             yield key.urn, "symmetric key without automatic rotation; set enable_key_rotation=True"
     for replica in of_type(resources, KMS_REPLICA_KEY):
         primaries = [key for key in keys if replica.depends_through("primaryKeyArn", key.urn)]
         if not primaries:
-            yield replica.urn, "replica key whose primary key is not in the plan; rotation cannot be verified"
+            yield (
+                replica.urn,
+                "replica key whose primary key is not in the plan; rotation cannot be verified",
+            )
         elif not all(primary.inputs.get("enableKeyRotation") for primary in primaries):
-            yield replica.urn, "replica of a primary key without rotation; enable rotation on the primary"
+            yield (
+                replica.urn,
+                "replica of a primary key without rotation; enable rotation on the primary",
+            )
 
 
-def _default_security_group_closed(resources: Sequence[PlannedResource]) -> Iterator[tuple[str, str]]:
+def _default_security_group_closed(
+    resources: Sequence[PlannedResource],
+) -> Iterator[tuple[str, str]]:
     defaults = list(of_type(resources, DEFAULT_SECURITY_GROUP))
     for group in defaults:
         if group.inputs.get("ingress") or group.inputs.get("egress"):
-            yield group.urn, "default security group has rules; remove every ingress and egress rule"
+            yield (
+                group.urn,
+                "default security group has rules; remove every ingress and egress rule",
+            )
     for vpc in of_type(resources, VPC):
         if not any(group.depends_through("vpcId", vpc.urn) for group in defaults):
             yield vpc.urn, "the VPC's default security group is not managed; adopt it with no rules"
 
 
 RULES: tuple[Rule, ...] = (
-    Rule("required-tags", "mandatory",
-         "Every taggable resource carries the platform's tags, and stores their data classification",
-         "12.5.1", _required_tags),
-    Rule("log-group-cmk", "mandatory",
-         "Every CloudWatch log group is encrypted with a customer-managed key",
-         "3.5.1, 10.3.2", _log_groups_encrypted),
-    Rule("secret-cmk", "mandatory",
-         "Every secret and each of its replicas is encrypted with a customer-managed key",
-         "3.5.1, 8.3.2", _secrets_encrypted),
-    Rule("no-wildcard-admin", "mandatory",
-         "No IAM statement allows every action on every resource; no administrator policy is attached",
-         "7.2.1, 7.2.2", _no_wildcard_grants),
-    Rule("vpc-flow-logs", "mandatory", "Every VPC has flow logs", "10.2.1", _vpc_flow_logs),
-    Rule("kms-key-rotation", "mandatory",
-         "Every symmetric customer-managed key rotates automatically, replicas through their primary",
-         "3.7.4", _key_rotation),
-    Rule("default-security-group-closed", "mandatory",
-         "Every VPC's default security group is managed and has no rules",
-         "1.2.1, 1.3.1", _default_security_group_closed),
-)  # fmt: skip
+    Rule(
+        id="required-tags",
+        severity="mandatory",
+        description="Every taggable resource carries the platform's tags; stores carry their "
+        "data classification",
+        pci_dss="12.5.1",
+        check=_required_tags,
+    ),
+    Rule(
+        id="log-group-cmk",
+        severity="mandatory",
+        description="Every CloudWatch log group is encrypted with a customer-managed key",
+        pci_dss="3.5.1, 10.3.2",
+        check=_log_groups_encrypted,
+    ),
+    Rule(
+        id="secret-cmk",
+        severity="mandatory",
+        description="Every secret and each of its replicas is encrypted with a "
+        "customer-managed key",
+        pci_dss="3.5.1, 8.3.2",
+        check=_secrets_encrypted,
+    ),
+    Rule(
+        id="no-wildcard-admin",
+        severity="mandatory",
+        description="No IAM statement allows every action on every resource; no administrator "
+        "policy is attached",
+        pci_dss="7.2.1, 7.2.2",
+        check=_no_wildcard_grants,
+    ),
+    Rule(
+        id="vpc-flow-logs",
+        severity="mandatory",
+        description="Every VPC has flow logs",
+        pci_dss="10.2.1",
+        check=_vpc_flow_logs,
+    ),
+    Rule(
+        id="kms-key-rotation",
+        severity="mandatory",
+        description="Every symmetric customer-managed key rotates automatically, replicas through "
+        "their primary",
+        pci_dss="3.7.4",
+        check=_key_rotation,
+    ),
+    Rule(
+        id="default-security-group-closed",
+        severity="mandatory",
+        description="Every VPC's default security group is managed and has no rules",
+        pci_dss="1.2.1, 1.3.1",
+        check=_default_security_group_closed,
+    ),
+)
 
 
-def evaluate(resources: Sequence[PlannedResource], rules: Sequence[Rule] = RULES) -> list[Violation]:
+def evaluate(
+    resources: Sequence[PlannedResource], rules: Sequence[Rule] = RULES
+) -> list[Violation]:
     """Every violation of ``rules`` among ``resources``, in rule order."""
     return [
         Violation(rule=rule.id, urn=urn, message=message, severity=rule.severity)

@@ -1,0 +1,13 @@
+"""Every rule the plan and the policy pack enforce, gathered from the domain rule modules.
+
+Each domain keeps its rules in its own module (``rules.py`` holds the
+framework and the foundation rules); this list is the single place that
+decides what runs.
+"""
+
+from __future__ import annotations
+
+from infra.policy import rules
+from infra.policy.rules import Rule
+
+ALL_RULES: tuple[Rule, ...] = (*rules.RULES,)
