@@ -444,11 +444,11 @@ def _check_regions(config: PlatformConfig, problems: list[str]) -> None:
         except ValueError as error:
             problems.append(f"{where}.vpcCidr: {error}; use a range such as 10.29.0.0/16")
         else:
-            cidrs[f"{where} ({region.region})"] = region.vpc_cidr
+            cidrs[f"regions[{index}] ({region.region})"] = region.vpc_cidr
     for first, second in cidr.overlapping_pairs(cidrs):
         problems.append(
             f"{key}: vpcCidr of {first} overlaps {second} "
-            f"({dict(cidrs)[first]} and {dict(cidrs)[second]}); Transit Gateway routing needs "
+            f"({cidrs[first]} and {cidrs[second]}); Transit Gateway routing needs "
             f"disjoint ranges, give each region its own, e.g. 10.29.0.0/16, 10.30.0.0/16"
         )
 
