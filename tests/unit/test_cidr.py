@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 from infra import cidr
 from infra.cidr import Tier
 
-
 PRIVATE_RANGES = [
     ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 ]
