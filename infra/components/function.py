@@ -146,7 +146,8 @@ class PlatformFunction(pulumi.ComponentResource):
             runtime=args.runtime,
             architectures=["arm64"],
             handler=archive.handler,
-            code=pulumi.FileArchive(str(archive.path)),
+            # Relative to the project directory, where Pulumi runs the program.
+            code=pulumi.FileArchive(archive.path.relative_to(packaging.REPO_ROOT).as_posix()),
             source_code_hash=archive.source_code_hash,
             layers=[
                 f"arn:aws:lambda:{args.region}:{POWERTOOLS_ACCOUNT}:layer:"

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+import pulumi
 from pulumi.runtime import rpc
 from pulumi.runtime.mocks import MockMonitor, MockResourceArgs
 from pulumi.runtime.proto import resource_pb2
@@ -46,9 +47,13 @@ class Registration:
 
 
 def redact(value: Any) -> Any:
-    """Replace every secret in a deserialized property value with ``[secret]``."""
+    """Replace every secret with ``[secret]`` and every asset or archive with its source."""
     if rpc.is_rpc_secret(value):
         return SECRET_PLACEHOLDER
+    if isinstance(value, pulumi.FileArchive | pulumi.FileAsset):
+        return {"path": value.path}
+    if isinstance(value, pulumi.Archive | pulumi.Asset):
+        return {"asset": type(value).__name__}
     if isinstance(value, dict):
         return {key: redact(item) for key, item in value.items()}
     if isinstance(value, list):
