@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from infra.plan import runner
-from infra.plan.monitor import RecordingMonitor
+from infra.plan.monitor import RecordingMonitor, Registration
 from tests.support import Plan
 
 MONITOR: RecordingMonitor = runner.install_mocks("banking-platform", "test")
@@ -46,3 +46,14 @@ def prod_plan(run_plan: Callable[[dict[str, Any]], Plan], stack_configs: dict[st
 def dev_plan(run_plan: Callable[[dict[str, Any]], Plan], stack_configs: dict[str, Any]) -> Plan:
     """The dev stack's plan, computed once per session."""
     return run_plan(stack_configs["dev"])
+
+
+@pytest.fixture
+def run_in_runtime() -> Callable[[Callable[[], object]], list[Registration]]:
+    """Run ``fn`` under the shared mock runtime; return what it registered."""
+
+    def run(fn: Callable[[], object]) -> list[Registration]:
+        runner.run_program(MONITOR, fn)
+        return list(MONITOR.registrations)
+
+    return run

@@ -15,7 +15,7 @@ import argparse
 import json
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,18 +83,27 @@ def install_mocks(project: str, stack: str) -> RecordingMonitor:
     return monitor
 
 
+def run_program(monitor: RecordingMonitor, program: Callable[[], object]) -> None:
+    """Run ``program`` on an installed monitor, starting from a clean runtime state."""
+    monitor.reset()
+    # A failed earlier run leaves its exception in the RPC manager; start afresh.
+    settings.SETTINGS.rpc_manager.clear()
+    settings.SETTINGS.outputs.clear()
+
+    def wrapped() -> None:
+        program()
+
+    _sync_await(run_pulumi_func(wrapped))
+
+
 def execute(monitor: RecordingMonitor, stack: str, config: dict[str, Any]) -> PlanResult:
     """Run the program with ``config`` on an installed monitor and evaluate the policy."""
-    monitor.reset()
     runtime_config.set_all_config({key: _as_config_string(v) for key, v in config.items()}, [])
     # Imported here so that importing the runner does not import every component.
     from infra.program import main  # noqa: PLC0415
 
-    def program() -> None:
-        main()
-
     try:
-        _sync_await(run_pulumi_func(program))
+        run_program(monitor, main)
     except pulumi.RunError as error:
         if monitor.registrations:
             count = len(monitor.registrations)
@@ -161,26 +170,34 @@ def summarise(result: PlanResult) -> str:
     return "\n".join(lines)
 
 
+def write_and_report(result: PlanResult, out_dir: Path, *, quiet: bool = False) -> int:
+    """Write the plan JSON, print the summary and return the exit code."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    path = out_dir / f"{result.stack}.json"
+    path.write_text(json.dumps(result.document, indent=1) + "\n")
+    if not quiet:
+        print(summarise(result))
+    shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
+    print(f"  plan written to {shown}")
+    return 1 if result.mandatory_violations else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry: ``python -m infra.plan [--stack dev] [--out build/plan]``."""
     parser = argparse.ArgumentParser(
         prog="make plan", description="Offline plan of a stack under Pulumi's mock runtime."
     )
     parser.add_argument("--stack", default="dev", help="stack name (Pulumi.<stack>.yaml)")
+    parser.add_argument(
+        "--project-dir", type=Path, default=REPO_ROOT, help="folder holding the stack files"
+    )
     parser.add_argument("--out", type=Path, default=REPO_ROOT / "build" / "plan")
     parser.add_argument("--quiet", action="store_true", help="print only the result line")
     options = parser.parse_args(argv)
     try:
-        project, config = read_stack_config(options.stack)
+        project, config = read_stack_config(options.stack, options.project_dir)
         result = run_plan(options.stack, config, project)
     except PlanError as error:
         print(f"plan of stack '{options.stack}' stopped: {error}", file=sys.stderr)
         return 2
-    options.out.mkdir(parents=True, exist_ok=True)
-    path = options.out / f"{options.stack}.json"
-    path.write_text(json.dumps(result.document, indent=1, sort_keys=False, default=str) + "\n")
-    if not options.quiet:
-        print(summarise(result))
-    shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
-    print(f"  plan written to {shown}")
-    return 1 if result.mandatory_violations else 0
+    return write_and_report(result, options.out, quiet=options.quiet)

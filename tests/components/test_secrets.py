@@ -1,4 +1,4 @@
-"""Secrets domain: generated secrets, CMK encryption, replication and rotation (REQUIREMENTS 3.4)."""
+"""Secrets domain: generated secrets, CMK encryption, replication, rotation (REQUIREMENTS 3.4)."""
 
 from __future__ import annotations
 
