@@ -87,8 +87,9 @@ def run_program(monitor: RecordingMonitor, program: Callable[[], object]) -> Non
     """Run ``program`` on an installed monitor, starting from a clean runtime state."""
     monitor.reset()
     # A failed earlier run leaves its exception in the RPC manager; start afresh.
-    settings.SETTINGS.rpc_manager.clear()
-    settings.SETTINGS.outputs.clear()
+    state: Any = settings.SETTINGS  # the mock settings carry the RPC manager
+    state.rpc_manager.clear()
+    state.outputs.clear()
 
     def wrapped() -> None:
         program()

@@ -14,12 +14,13 @@ import json
 import logging
 import uuid
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, cast
 
 import boto3
 import pytest
+from aws_lambda_powertools.utilities.typing import LambdaContext
 from moto import mock_aws
-from moto.secretsmanager.models import secretsmanager_backends
+from moto.secretsmanager.models import FakeSecret, secretsmanager_backends
 
 from app.common import clients
 from app.secret_rotation import handler as rotation
@@ -50,10 +51,19 @@ def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     clients.client.cache_clear()
 
 
+CONTEXT = cast(LambdaContext, FakeContext())
+
+
+def run_step(arn: str, token: str, step: str) -> None:
+    """Invoke the function as Secrets Manager does for one step."""
+    event = {"SecretId": arn, "ClientRequestToken": token, "Step": step}
+    rotation.handler(cast(rotation.RotationEvent, event), CONTEXT)
+
+
 def create_secret(sm: Any, name: str, value: dict[str, Any]) -> str:
     """A secret with rotation turned on, as SecretRotation leaves it."""
     arn = sm.create_secret(Name=name, SecretString=json.dumps(value))["ARN"]
-    secret = secretsmanager_backends[ACCOUNT][REGION].secrets[arn]
+    secret = cast(FakeSecret, secretsmanager_backends[ACCOUNT][REGION].secrets[arn])
     secret.rotation_requested = True
     secret.rotation_enabled = True
     secret.rotation_lambda_arn = FakeContext.invoked_function_arn
@@ -75,9 +85,7 @@ def mark_pending(arn: str) -> str:
 
 def rotate(arn: str, token: str) -> None:
     for step in STEPS:
-        rotation.handler(
-            {"SecretId": arn, "ClientRequestToken": token, "Step": step}, FakeContext()
-        )  # type: ignore[arg-type]
+        run_step(arn, token, step)
 
 
 def current(sm: Any, arn: str) -> dict[str, Any]:
@@ -132,10 +140,9 @@ def test_repeating_a_step_does_not_create_a_second_value(aws: dict[str, Any]):
     sm = aws["secrets"]
     arn = create_secret(sm, "bank-test-key", {"rotationStrategy": "generated", "value": "v" * 64})
     token = mark_pending(arn)
-    event = {"SecretId": arn, "ClientRequestToken": token, "Step": "createSecret"}
-    rotation.handler(event, FakeContext())  # type: ignore[arg-type]
+    run_step(arn, token, "createSecret")
     first = sm.get_secret_value(SecretId=arn, VersionId=token)["SecretString"]
-    rotation.handler(event, FakeContext())  # type: ignore[arg-type]
+    run_step(arn, token, "createSecret")
     assert sm.get_secret_value(SecretId=arn, VersionId=token)["SecretString"] == first
 
 
@@ -156,27 +163,21 @@ def test_a_secret_without_a_known_strategy_is_refused_with_the_reason(aws: dict[
     arn = create_secret(sm, "bank-test-odd", {"value": "v" * 64})
     token = mark_pending(arn)
     with pytest.raises(rotation.RotationError, match="rotationStrategy None; expected one of"):
-        rotation.handler(
-            {"SecretId": arn, "ClientRequestToken": token, "Step": "createSecret"}, FakeContext()
-        )  # type: ignore[arg-type]
+        run_step(arn, token, "createSecret")
 
 
 def test_a_secret_without_rotation_enabled_is_refused(aws: dict[str, Any]):
     sm = aws["secrets"]
     arn = sm.create_secret(Name="bank-test-off", SecretString="{}")["ARN"]
     with pytest.raises(rotation.RotationError, match="does not have rotation enabled"):
-        rotation.handler(
-            {"SecretId": arn, "ClientRequestToken": "t", "Step": "createSecret"}, FakeContext()
-        )  # type: ignore[arg-type]
+        run_step(arn, "t", "createSecret")
 
 
 def test_a_token_unknown_to_the_secret_is_refused(aws: dict[str, Any]):
     sm = aws["secrets"]
     arn = create_secret(sm, "bank-test-key", {"rotationStrategy": "generated", "value": "v" * 64})
     with pytest.raises(rotation.RotationError, match="has no stage to rotate"):
-        rotation.handler(
-            {"SecretId": arn, "ClientRequestToken": "nope", "Step": "createSecret"}, FakeContext()
-        )  # type: ignore[arg-type]
+        run_step(arn, "nope", "createSecret")
 
 
 def test_logs_are_json_and_never_hold_the_secret(aws: dict[str, Any]):

@@ -12,7 +12,7 @@ from infra import cidr
 from infra.cidr import Tier
 
 PRIVATE_RANGES = [
-    ipaddress.ip_network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
+    ipaddress.IPv4Network(n) for n in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16")
 ]
 
 
@@ -31,7 +31,7 @@ zone_counts = st.integers(1, cidr.MAX_ZONES)
 
 @given(vpc_ranges(), zone_counts)
 def test_subnets_never_overlap(vpc: str, zones: int):
-    nets = [ipaddress.ip_network(p.cidr) for p in cidr.plan_subnets(vpc, zones)]
+    nets = [ipaddress.IPv4Network(p.cidr) for p in cidr.plan_subnets(vpc, zones)]
     for index, first in enumerate(nets):
         for second in nets[index + 1 :]:
             assert not first.overlaps(second), f"{first} overlaps {second} in {vpc}"
@@ -39,9 +39,9 @@ def test_subnets_never_overlap(vpc: str, zones: int):
 
 @given(vpc_ranges(), zone_counts)
 def test_subnets_always_fit_their_vpc(vpc: str, zones: int):
-    network = ipaddress.ip_network(vpc)
+    network = ipaddress.IPv4Network(vpc)
     for plan in cidr.plan_subnets(vpc, zones):
-        assert ipaddress.ip_network(plan.cidr).subnet_of(network), f"{plan} outside {vpc}"
+        assert ipaddress.IPv4Network(plan.cidr).subnet_of(network), f"{plan} outside {vpc}"
 
 
 @given(vpc_ranges(), zone_counts)
@@ -54,14 +54,14 @@ def test_one_subnet_per_zone_per_tier(vpc: str, zones: int):
 @given(vpc_ranges(), zone_counts)
 def test_every_subnet_lies_in_its_tier_block(vpc: str, zones: int):
     for plan in cidr.plan_subnets(vpc, zones):
-        block = ipaddress.ip_network(cidr.tier_block(vpc, plan.tier))
-        assert ipaddress.ip_network(plan.cidr).subnet_of(block)
+        block = ipaddress.IPv4Network(cidr.tier_block(vpc, plan.tier))
+        assert ipaddress.IPv4Network(plan.cidr).subnet_of(block)
 
 
 @given(vpc_ranges())
 def test_tier_blocks_partition_the_vpc(vpc: str):
-    blocks = [ipaddress.ip_network(cidr.tier_block(vpc, tier)) for tier in Tier]
-    assert sum(b.num_addresses for b in blocks) == ipaddress.ip_network(vpc).num_addresses
+    blocks = [ipaddress.IPv4Network(cidr.tier_block(vpc, tier)) for tier in Tier]
+    assert sum(b.num_addresses for b in blocks) == ipaddress.IPv4Network(vpc).num_addresses
 
 
 def test_private_subnets_are_the_largest_and_transit_subnets_are_slash_28():

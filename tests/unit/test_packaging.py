@@ -1,4 +1,4 @@
-"""Lambda archives: byte-identical for identical sources, so an unchanged function is not updated."""
+"""Lambda archives: identical sources give identical bytes, so unchanged functions stay put."""
 
 from __future__ import annotations
 
