@@ -12,6 +12,7 @@ Exit codes: 0 planned with no mandatory violation; 1 mandatory violations;
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import sys
 from collections import Counter
@@ -25,7 +26,7 @@ import yaml
 from pulumi.runtime import config as runtime_config
 from pulumi.runtime import mocks as runtime_mocks
 from pulumi.runtime import settings
-from pulumi.runtime.stack import run_pulumi_func
+from pulumi.runtime.stack import run_pulumi_func, wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
 from infra.plan.mocks import PlanMocks
@@ -91,8 +92,19 @@ def run_program(monitor: RecordingMonitor, program: Callable[[], object]) -> Non
     state.rpc_manager.clear()
     state.outputs.clear()
 
-    def wrapped() -> None:
+    async def wrapped() -> None:
         program()
+        # The SDK's final wait re-arms a callback on every pending output each time
+        # one of them completes, which grows with the square of the outputs still
+        # pending. Waiting for all of them at once first costs one callback each;
+        # the SDK's wait then finds nothing left and still re-raises any failure.
+        while True:
+            await wait_for_rpcs(await_all_outstanding_tasks=False)
+            with state.lock:
+                pending = [task for task in state.outputs if not task.done()]
+            if not pending:
+                break
+            await asyncio.wait(pending)
 
     _sync_await(run_pulumi_func(wrapped))
 

@@ -17,7 +17,7 @@ _SDK_PACKAGES = {"aws": "pulumi_aws", "aws-native": "pulumi_aws_native"}
 
 
 @functools.cache
-def _classes(package: str) -> dict[str, tuple[str, str]]:
+def sdk_classes(package: str) -> dict[str, tuple[str, str]]:
     """Type token -> (module, class name) for one provider SDK."""
     module = importlib.import_module(_SDK_PACKAGES[package])
     source = Path(str(module.__file__)).read_text()
@@ -37,7 +37,7 @@ def is_taggable(type_token: str) -> bool:
     package = type_token.split(":", 1)[0]
     if package not in _SDK_PACKAGES:
         return False
-    entry = _classes(package).get(type_token)
+    entry = sdk_classes(package).get(type_token)
     if entry is None:
         return False
     cls = getattr(importlib.import_module(entry[0]), entry[1], None)
