@@ -151,28 +151,29 @@ def _resolve_outputs(outputs: dict[str, Any]) -> dict[str, Any]:
 def summarise(result: PlanResult) -> str:
     """The short, human summary printed by ``make plan``."""
     doc = result.document
-    resources = [r for r in doc["resources"] if r["custom"]]
+    regions = doc["regions"]["all"]
+    providers = [r for r in doc["resources"] if r["type"].startswith("pulumi:providers:")]
+    resources = [r for r in doc["resources"] if r["custom"] and r not in providers]
+    components = [r for r in doc["resources"] if not r["custom"]]
+    columns = regions + (["global"] if any(r["region"] == "global" for r in resources) else [])
     lines = [
-        f"Offline plan of stack '{result.stack}' (Pulumi mock runtime, nothing deployed)",
-        f"  regions: {doc['regions']['primary']} (primary)"
-        + "".join(f", {r}" for r in doc["regions"]["replicas"]),
-        f"  resources: {len(resources)} cloud resources, "
-        f"{len(doc['resources']) - len(resources)} components",
+        f"Offline plan of stack '{result.stack}' (Pulumi mock runtime; nothing is deployed)",
+        f"  regions: {regions[0]} (primary)" + "".join(f", {r}" for r in regions[1:]),
+        f"  {len(resources)} cloud resources in {len(components)} components, "
+        f"{len(providers)} regional providers",
         "",
-        f"  {'component':<14}"
-        + "".join(f"{r:>16}" for r in doc["regions"]["all"])
-        + f"{'total':>8}",
+        f"  {'component':<14}" + "".join(f"{r:>16}" for r in columns) + f"{'total':>8}",
     ]
     counts = Counter((r["component"], r["region"]) for r in resources)
     for component in sorted({c for c, _ in counts}):
-        row = [counts.get((component, region), 0) for region in doc["regions"]["all"]]
+        row = [counts.get((component, region), 0) for region in columns]
         lines.append(f"  {component:<14}" + "".join(f"{n:>16}" for n in row) + f"{sum(row):>8}")
     policy = doc["policy"]
     lines += ["", f"  policy: {len(policy['rules'])} rules evaluated"]
     by_rule = Counter(v["rule"] for v in policy["violations"])
     for rule in policy["rules"]:
         status = "pass" if not by_rule[rule["id"]] else f"{by_rule[rule['id']]} violation(s)"
-        lines.append(f"    [{rule['severity']:<9}] {rule['id']:<32} {status}")
+        lines.append(f"    [{rule['severity']:<9}] {rule['id']:<34} {status}")
     for violation in policy["violations"]:
         lines.append(f"    ! {violation['rule']}: {violation['urn']}\n      {violation['message']}")
     lines.append("")
