@@ -9,7 +9,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 SYNCED := $(VENV)/.synced
 
-.PHONY: plan test lint typecheck unit bench format clean
+.PHONY: install plan test lint typecheck unit bench format docs clean
 
 $(UV):
 	$(PYTHON) -m venv $(TOOLS)
@@ -19,6 +19,9 @@ $(SYNCED): pyproject.toml uv.lock | $(UV)
 	# Byte-compiled once here, so that no run pays for compiling the provider SDK.
 	UV_PROJECT_ENVIRONMENT=$(VENV) $(UV) sync --frozen --quiet --compile-bytecode --python $(PYTHON)
 	touch $@
+
+## install: create .venv from the lock file
+install: $(SYNCED)
 
 ## plan: offline plan of STACK (default dev) under Pulumi's mock runtime, with policy results
 plan: $(SYNCED)
@@ -40,6 +43,10 @@ unit: $(SYNCED)
 ## bench: plan speed against the bare mock runtime (writes build/bench.json)
 bench: $(SYNCED)
 	$(PY) -m bench
+
+## docs: regenerate the configuration reference and the architecture diagram
+docs: $(SYNCED)
+	$(PY) -m infra.plan.docs
 
 format: $(SYNCED)
 	$(VENV)/bin/ruff format .

@@ -29,6 +29,7 @@ from pulumi.runtime import settings
 from pulumi.runtime.stack import run_pulumi_func, wait_for_rpcs
 from pulumi.runtime.sync_await import _sync_await
 
+from infra.plan import diagram
 from infra.plan.mocks import PlanMocks
 from infra.plan.monitor import SECRET_PLACEHOLDER, RecordingMonitor
 from infra.plan.report import build_document
@@ -189,6 +190,8 @@ def write_and_report(result: PlanResult, out_dir: Path, *, quiet: bool = False) 
     out_dir.mkdir(parents=True, exist_ok=True)
     path = out_dir / f"{result.stack}.json"
     path.write_text(json.dumps(result.document, indent=1) + "\n")
+    (out_dir / f"{result.stack}.mmd").write_text(diagram.mermaid(result.document))
+    (out_dir / f"{result.stack}-flows.md").write_text(diagram.flows_table(result.document))
     if not quiet:
         print(summarise(result))
     shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
