@@ -348,53 +348,51 @@ class Network(pulumi.ComponentResource):
                 )
 
     def _create_security_groups(self) -> None:
-        endpoints = aws.ec2.SecurityGroup(
-            f"{self._name}-endpoints-sg",
-            vpc_id=self._vpc.id,
-            description="Interface endpoints: HTTPS from inside the VPC only",
-            tags=self._tags("endpoints-sg"),
-            opts=self._child,
+        endpoints = self._security_group(
+            "endpoints-sg", "Interface endpoints: HTTPS from inside the VPC only"
         )
-        aws.vpc.SecurityGroupIngressRule(
-            f"{self._name}-endpoints-https-in",
-            security_group_id=endpoints.id,
-            cidr_ipv4=self._args.vpc_cidr,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            description="HTTPS from the VPC",
-            opts=pulumi.ResourceOptions(parent=endpoints),
+        self._tcp_rule(
+            endpoints, "endpoints-https-in", 443, self._args.vpc_cidr, "HTTPS from the VPC"
         )
-        app = aws.ec2.SecurityGroup(
-            f"{self._name}-app-sg",
-            vpc_id=self._vpc.id,
-            description="Application tier: services and functions in the private subnets",
-            tags=self._tags("app-sg"),
-            opts=self._child,
+        app = self._security_group(
+            "app-sg", "Application tier: services and functions in the private subnets"
         )
-        aws.vpc.SecurityGroupEgressRule(
-            f"{self._name}-app-https-out",
-            security_group_id=app.id,
-            cidr_ipv4=ANY_IPV4,
-            ip_protocol="tcp",
-            from_port=443,
-            to_port=443,
-            description="HTTPS to AWS APIs and payment partners",
-            opts=pulumi.ResourceOptions(parent=app),
-        )
+        self._tcp_rule(app, "app-https-out", 443, ANY_IPV4, "HTTPS to AWS APIs and partners")
         for port in DATA_PORTS:
-            aws.vpc.SecurityGroupEgressRule(
-                f"{self._name}-app-data-{port}-out",
-                security_group_id=app.id,
-                cidr_ipv4=self._args.vpc_cidr,
-                ip_protocol="tcp",
-                from_port=port,
-                to_port=port,
-                description=f"Data tier port {port} inside the VPC",
-                opts=pulumi.ResourceOptions(parent=app),
+            self._tcp_rule(
+                app, f"app-data-{port}-out", port, self._args.vpc_cidr, f"Data tier port {port}"
             )
         self.endpoint_security_group_id = endpoints.id
         self.app_security_group_id = app.id
+
+    def _security_group(self, role: str, description: str) -> aws.ec2.SecurityGroup:
+        return aws.ec2.SecurityGroup(
+            f"{self._name}-{role}",
+            vpc_id=self._vpc.id,
+            description=description,
+            tags=self._tags(role),
+            opts=self._child,
+        )
+
+    def _tcp_rule(
+        self, group: aws.ec2.SecurityGroup, role: str, port: int, cidr_block: str, description: str
+    ) -> None:
+        """One TCP port to or from a range; ``role`` ending in ``-in`` makes it ingress."""
+        rule = (
+            aws.vpc.SecurityGroupIngressRule
+            if role.endswith("-in")
+            else aws.vpc.SecurityGroupEgressRule
+        )
+        rule(
+            f"{self._name}-{role}",
+            security_group_id=group.id,
+            cidr_ipv4=cidr_block,
+            ip_protocol="tcp",
+            from_port=port,
+            to_port=port,
+            description=description,
+            opts=pulumi.ResourceOptions(parent=group),
+        )
 
     def _create_endpoints(self, route_tables: Sequence[aws.ec2.RouteTable]) -> None:
         region = self._args.region
