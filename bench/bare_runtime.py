@@ -2,10 +2,10 @@
 
 ``python -m bench.bare_runtime TYPES_FILE`` reads one type token per line (the
 plan's resources, in order), loads the provider SDK class of each type, as any
-program that uses them must, and registers one resource per line with every
-property the class declares present and empty (``--no-sdk`` skips the SDK and
-registers resources with no properties at all), waiting for every RPC as the
-plan does.
+program that uses them must, and registers one resource per line, an instance
+of that class with every property it declares present and empty (``--no-sdk``
+skips the SDK and registers plain resources with no properties at all),
+waiting for every RPC as the plan does.
 No program logic, no validation, no policy and no report: what is left is the
 runtime's own cost.
 """
@@ -36,24 +36,34 @@ class EchoMocks(Mocks):
         return {}, []
 
 
-def property_names(type_token: str) -> list[str]:
-    """Load the SDK class behind ``type_token`` and list the properties it declares.
+def sdk_class(type_token: str) -> type[pulumi.CustomResource] | None:
+    """Load the SDK class behind ``type_token``; None for types without one here.
 
     The SDK's modules load lazily, so this is also where their import cost is paid.
     """
     package = type_token.split(":", 1)[0]
     if package not in ("aws", "aws-native"):
-        return []
+        return None
     fqn, class_name = sdk_classes(package)[type_token]
-    cls = getattr(importlib.import_module(fqn), class_name)
-    return [name for name, value in vars(cls).items() if isinstance(value, property)]
+    return getattr(importlib.import_module(fqn), class_name)
 
 
-def register(types: list[str], shapes: dict[str, list[str]]) -> None:
-    """Register one resource per type token, every property it declares left empty."""
+def register(types: list[str], classes: dict[str, type[pulumi.CustomResource] | None]) -> None:
+    """Register one resource per type token with empty inputs.
+
+    A resource of a type with an SDK class is an instance of that class, so the
+    runtime translates and types its properties as it does in a program; the
+    class's own constructor is bypassed only because it refuses missing required
+    arguments. Every property the class declares is present and empty.
+    """
     for index, type_token in enumerate(types):
-        props = dict.fromkeys(shapes.get(type_token, ()))
-        pulumi.CustomResource(type_token, f"r{index}", props)
+        cls = classes.get(type_token)
+        if cls is None:
+            pulumi.CustomResource(type_token, f"r{index}", {})
+            continue
+        names = [name for name, value in vars(cls).items() if isinstance(value, property)]
+        resource = cls.__new__(cls)
+        pulumi.CustomResource.__init__(resource, type_token, f"r{index}", dict.fromkeys(names))
 
 
 def main() -> None:
@@ -62,9 +72,9 @@ def main() -> None:
     parser.add_argument("--no-sdk", action="store_true")
     options = parser.parse_args()
     types = options.types_file.read_text().split()
-    shapes = {} if options.no_sdk else {t: property_names(t) for t in sorted(set(types))}
+    classes = {} if options.no_sdk else {t: sdk_class(t) for t in sorted(set(types))}
     set_mocks(EchoMocks(), project="bench", stack="bench", preview=True)
-    _sync_await(run_pulumi_func(lambda: register(types, shapes)))
+    _sync_await(run_pulumi_func(lambda: register(types, classes)))
     sys.stdout.flush()
     # Skip interpreter teardown: the SDK's thread event loops complain when collected.
     os._exit(0)
