@@ -31,14 +31,15 @@ REPO = Path(__file__).resolve().parent.parent
 TARGET_RATIO = 1.5
 
 
-def timed(command: list[str], repeat: int) -> list[float]:
-    """Wall-clock seconds of each of ``repeat`` runs of ``command``."""
-    times = []
+def timed(command: list[str], repeat: int) -> tuple[list[float], str]:
+    """Wall-clock seconds of each of ``repeat`` runs of ``command``, and its last output."""
+    times, output = [], ""
     for _ in range(repeat):
         start = time.perf_counter()
-        subprocess.run(command, cwd=REPO, check=True, capture_output=True)
+        done = subprocess.run(command, cwd=REPO, check=True, capture_output=True, text=True)
         times.append(time.perf_counter() - start)
-    return times
+        output = done.stdout
+    return times, output
 
 
 def machine() -> dict[str, Any]:
@@ -56,7 +57,7 @@ def plan_speed(repeat: int) -> dict[str, Any]:
     """The prod plan against the bare runtime with the same resources."""
     with tempfile.TemporaryDirectory() as scratch:
         out = Path(scratch)
-        plan_times = timed(
+        plan_times, _ = timed(
             [sys.executable, "-m", "infra.plan", "--stack", "prod", "--quiet", "--out", str(out)],
             repeat,
         )
@@ -69,11 +70,15 @@ def plan_speed(repeat: int) -> dict[str, Any]:
         types_file = out / "types.txt"
         types_file.write_text("\n".join(types))
         bare = [sys.executable, "-m", "bench.bare_runtime", str(types_file)]
-        bare_times = timed(bare, repeat)
-        bare_no_sdk_times = timed([*bare, "--no-sdk"], repeat)
+        bare_times, bare_output = timed(bare, repeat)
+        bare_no_sdk_times, _ = timed([*bare, "--no-sdk"], repeat)
+    registered = json.loads(bare_output.strip().splitlines()[-1])["registered"]
+    if registered != len(types):
+        raise RuntimeError(f"the baseline registered {registered} resources, the plan {len(types)}")
     plan, base = min(plan_times), min(bare_times)
     return {
         "resources": len(types),
+        "bare_registered": registered,
         "plan_seconds": round(plan, 3),
         "bare_seconds": round(base, 3),
         "bare_no_sdk_seconds": round(min(bare_no_sdk_times), 3),

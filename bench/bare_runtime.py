@@ -2,10 +2,10 @@
 
 ``python -m bench.bare_runtime TYPES_FILE`` reads one type token per line (the
 plan's resources, in order), loads the provider SDK class of each type, as any
-program that uses them must, and registers one resource per line, an instance
-of that class with every property it declares present and empty (``--no-sdk``
-skips the SDK and registers plain resources with no properties at all),
-waiting for every RPC as the plan does.
+program that uses them must, and registers one resource per line through that
+class's own constructor with empty inputs (``--no-sdk`` skips the SDK and
+registers plain resources with no properties at all), waiting for every RPC as
+the plan does.
 No program logic, no validation, no policy and no report: what is left is the
 runtime's own cost.
 """
@@ -14,7 +14,10 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import inspect
+import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -27,9 +30,14 @@ from infra.policy.taggable import sdk_classes
 
 
 class EchoMocks(Mocks):
-    """Returns the name as the id and no outputs."""
+    """Returns the name as the id and no outputs; counts what it registered."""
+
+    def __init__(self) -> None:
+        self.registered = 0
 
     def new_resource(self, args: MockResourceArgs) -> tuple[str, dict]:
+        if not args.typ.startswith("pulumi:providers:"):
+            self.registered += 1
         return f"{args.name}-id", {}
 
     def call(self, args: MockCallArgs) -> tuple[dict, list]:
@@ -48,22 +56,44 @@ def sdk_class(type_token: str) -> type[pulumi.CustomResource] | None:
     return getattr(importlib.import_module(fqn), class_name)
 
 
-def register(types: list[str], classes: dict[str, type[pulumi.CustomResource] | None]) -> None:
-    """Register one resource per type token with empty inputs.
+_MISSING = re.compile(r"Missing required property '(\w+)'")
 
-    A resource of a type with an SDK class is an instance of that class, so the
-    runtime translates and types its properties as it does in a program; the
-    class's own constructor is bypassed only because it refuses missing required
-    arguments. Every property the class declares is present and empty.
+
+def empty_value(annotation: object) -> object:
+    """The empty value of an input's declared type: "", 0, False, [] or {}."""
+    text = str(annotation)
+    for marker, value in (("Sequence", []), ("Mapping", {}), ("bool", False), ("int", 0)):
+        if marker in text:
+            return value
+    if "float" in text:
+        return 0.0
+    return "" if "str" in text else {}
+
+
+def register(types: list[str], classes: dict[str, type[pulumi.CustomResource] | None]) -> None:
+    """Register one resource per type token through its SDK class, with empty inputs.
+
+    Optional inputs are left out; a required one gets the empty value of its type,
+    found the way a program would: the constructor names what is missing before
+    it registers anything.
     """
+    required: dict[str, dict[str, object]] = {}
     for index, type_token in enumerate(types):
         cls = classes.get(type_token)
         if cls is None:
             pulumi.CustomResource(type_token, f"r{index}", {})
             continue
-        names = [name for name, value in vars(cls).items() if isinstance(value, property)]
-        resource = cls.__new__(cls)
-        pulumi.CustomResource.__init__(resource, type_token, f"r{index}", dict.fromkeys(names))
+        kwargs = required.setdefault(type_token, {})
+        while True:
+            try:
+                cls(f"r{index}", **kwargs)  # type: ignore[call-arg]
+                break
+            except TypeError as error:
+                missing = _MISSING.search(str(error))
+                if missing is None:
+                    raise
+                parameter = inspect.signature(cls._internal_init).parameters[missing.group(1)]  # type: ignore[attr-defined]
+                kwargs[missing.group(1)] = empty_value(parameter.annotation)
 
 
 def main() -> None:
@@ -73,8 +103,10 @@ def main() -> None:
     options = parser.parse_args()
     types = options.types_file.read_text().split()
     classes = {} if options.no_sdk else {t: sdk_class(t) for t in sorted(set(types))}
-    set_mocks(EchoMocks(), project="bench", stack="bench", preview=True)
+    mocks = EchoMocks()
+    set_mocks(mocks, project="bench", stack="bench", preview=True)
     _sync_await(run_pulumi_func(lambda: register(types, classes)))
+    print(json.dumps({"registered": mocks.registered}))
     sys.stdout.flush()
     # Skip interpreter teardown: the SDK's thread event loops complain when collected.
     os._exit(0)
