@@ -176,12 +176,12 @@ class GlobalCache(pulumi.ComponentResource):
                 engine=args.engine,
                 engine_version=args.engine_version,
                 node_type=args.node_type,
-                at_rest_encryption_enabled="true",
+                at_rest_encryption_enabled=True,
                 transit_encryption_enabled=True,
                 transit_encryption_mode="required",
                 snapshot_retention_limit=args.snapshot_retention_days,
                 snapshot_window=SNAPSHOT_WINDOW,
-                **common,  # pyright: ignore[reportArgumentType]
+                **common,
                 opts=stateful,
             )
         else:
@@ -192,7 +192,7 @@ class GlobalCache(pulumi.ComponentResource):
                 f"{prefix}-group",
                 description="Sessions cache, Global Datastore secondary",
                 global_replication_group_id=global_datastore.global_replication_group_id,
-                **common,  # pyright: ignore[reportArgumentType]
+                **common,
                 opts=stateful,
             )
         self.replication_group_ids[region] = group.id

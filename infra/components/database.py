@@ -116,7 +116,7 @@ class GlobalDatabase(pulumi.ComponentResource):
         self._protect = args.deletion_protection
 
         self._global = self._create_global_cluster()
-        self.global_cluster_id = self._global.id
+        self.global_cluster_id = self._global.global_cluster_identifier
 
         self.cluster_arns = {}
         self.cluster_identifiers = {}
@@ -213,7 +213,7 @@ class GlobalDatabase(pulumi.ComponentResource):
             cluster_identifier=identifier,
             engine=self._global.engine,
             engine_version=self._global.engine_version,
-            global_cluster_identifier=self._global.id,
+            global_cluster_identifier=self._global.global_cluster_identifier,
             # Secondaries take their credentials from the primary through replication.
             master_username=args.master_username if is_primary else None,
             master_password=pulumi.Output.secret(args.master_password) if is_primary else None,
@@ -241,8 +241,8 @@ class GlobalDatabase(pulumi.ComponentResource):
             aws.rds.ClusterInstance(
                 f"{prefix}-instance-{index + 1}",
                 identifier=f"{identifier}-{index + 1}",
-                cluster_identifier=cluster.id,
-                engine=cluster.engine,
+                cluster_identifier=cluster.cluster_identifier,
+                engine=aws.rds.EngineType.AURORA_POSTGRESQL,
                 engine_version=cluster.engine_version,
                 instance_class=args.instance_class,
                 db_subnet_group_name=subnet_group.name,
