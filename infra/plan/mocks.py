@@ -111,6 +111,8 @@ class PlanMocks(Mocks):
     @staticmethod
     def _resource_id(args: MockResourceArgs) -> str:
         service, kind = _service_and_kind(args.typ)
+        if f"{service}/{kind}" == "s3/bucket" and isinstance(args.inputs.get("bucket"), str):
+            return args.inputs["bucket"]  # a bucket's id is its name
         prefixes = {
             "ec2/vpc": "vpc",
             "ec2/subnet": "subnet",
