@@ -231,8 +231,9 @@ class GlobalDatabase(pulumi.ComponentResource):
             preferred_maintenance_window=MAINTENANCE_WINDOW,
             copy_tags_to_snapshot=True,
             enabled_cloudwatch_logs_exports=list(LOG_EXPORTS),
-            skip_final_snapshot=False,
-            final_snapshot_identifier=f"{identifier}-final",
+            # The primary leaves a final snapshot; a secondary holds no data of its own.
+            skip_final_snapshot=not is_primary,
+            final_snapshot_identifier=f"{identifier}-final" if is_primary else None,
             tags=naming.data_tags(args.data_classification),
             opts=cluster_opts,
         )

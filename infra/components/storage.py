@@ -88,13 +88,12 @@ class _BucketKind:
     locked: bool
     audit: bool
     """Holds audit evidence: tagged ``Retention=audit`` for the Object Lock rule."""
-    replicated: bool
 
 
-ARCHIVE = _BucketKind("transaction-archive", locked=True, audit=True, replicated=True)
-AUDIT = _BucketKind("audit", locked=True, audit=True, replicated=True)
-DATA_LAKE = _BucketKind("data-lake", locked=False, audit=False, replicated=False)
-ACCESS_LOGS = _BucketKind("access-logs", locked=False, audit=False, replicated=False)
+ARCHIVE = _BucketKind("transaction-archive", locked=True, audit=True)
+AUDIT = _BucketKind("audit", locked=True, audit=True)
+DATA_LAKE = _BucketKind("data-lake", locked=False, audit=False)
+ACCESS_LOGS = _BucketKind("access-logs", locked=False, audit=False)
 
 
 @dataclass
@@ -102,7 +101,6 @@ class _Bucket:
     bucket: aws.s3.Bucket
     versioned_name: pulumi.Output[str]
     """The bucket name, known only once versioning is on (replication needs that)."""
-    key_arn: pulumi.Input[str] | None
 
 
 class ObjectStorage(pulumi.ComponentResource):
@@ -116,7 +114,8 @@ class ObjectStorage(pulumi.ComponentResource):
     access_log_bucket_names: dict[str, pulumi.Output[str]]
     audit_bucket_arn: pulumi.Output[str]
     """The primary audit bucket, where trails deliver."""
-    replication_role_arn: pulumi.Output[str]
+    replication_role_arn: pulumi.Output[str] | None
+    """The archive replication role; ``None`` in a single-region stack."""
 
     def __init__(
         self, name: str, args: ObjectStorageArgs, opts: pulumi.ResourceOptions | None = None
@@ -167,7 +166,8 @@ class ObjectStorage(pulumi.ComponentResource):
         args = self._args
         prefix = f"{self._name}-{region}-{kind.role}"
         # Access logs use SSE-S3: AWS documents SSE-S3 as the default encryption a
-        # server-access-log destination supports. They hold request metadata only.
+        # server-access-log destination supports. They hold request metadata only,
+        # and cannot be object-locked: S3 refuses a locked bucket as a log destination.
         key_arn = None if kind is ACCESS_LOGS else args.regions[region].data_key_arn
         tags = naming.data_tags("Internal" if kind is ACCESS_LOGS else args.data_classification)
         if kind.audit:
@@ -202,7 +202,12 @@ class ObjectStorage(pulumi.ComponentResource):
             versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(
                 status="Enabled"
             ),
-            opts=child,
+            # MFA delete is switched on by the root user (docs/data-tier.md); the
+            # program must not read it as drift, nor try to undo it.
+            opts=pulumi.ResourceOptions(
+                parent=bucket,
+                ignore_changes=["versioningConfiguration.mfaDelete"] if kind.locked else None,
+            ),
         )
         aws.s3.BucketServerSideEncryptionConfiguration(
             f"{prefix}-encryption",
@@ -253,7 +258,7 @@ class ObjectStorage(pulumi.ComponentResource):
             ).apply(lambda v: iam.to_json(self._bucket_policy(kind, v[0], v[1], v[2], v[3]))),
             opts=child,
         )
-        return _Bucket(bucket=bucket, versioned_name=versioning.bucket, key_arn=key_arn)
+        return _Bucket(bucket=bucket, versioned_name=versioning.bucket)
 
     def _lifecycle_rules(
         self, kind: _BucketKind
@@ -373,9 +378,12 @@ class ObjectStorage(pulumi.ComponentResource):
 
     def _create_replication(
         self, groups: Mapping[_BucketKind, Mapping[str, _Bucket]]
-    ) -> pulumi.Output[str]:
+    ) -> pulumi.Output[str] | None:
+        """The role and the replication rules; ``None`` when the stack has one region."""
         args = self._args
         replicas = [region for region in args.regions if region != self._primary]
+        if not replicas:
+            return None
         role = aws.iam.Role(
             f"{self._name}-replication-role",
             name=args.namer.global_name("archive-replication"),
@@ -385,9 +393,6 @@ class ObjectStorage(pulumi.ComponentResource):
             ),
             opts=self._opts(self._primary),
         )
-        if not replicas:
-            return role.arn
-
         sources = [group[self._primary] for group in groups.values()]
         destinations = [(r, group[r]) for group in groups.values() for r in replicas]
         aws.iam.RolePolicy(
