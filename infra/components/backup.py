@@ -129,7 +129,8 @@ class Backup(pulumi.ComponentResource):
     def _create_vault(self, region: str) -> aws.backup.Vault:
         args = self._args
         prefix = f"{self._name}-{region}"
-        # Opting in is per region and account. DynamoDB's advanced backup features
+        # Opting in is per region and account, so every stack in the account manages
+        # the same setting (docs/limitations.md). DynamoDB's advanced backup features
         # are what allow copies to another region's vault.
         aws.backup.RegionSettings(
             f"{prefix}-settings",

@@ -84,6 +84,9 @@ class GlobalCache(pulumi.ComponentResource):
         self._args = args
         self._primary = args.primary_region
 
+        # Not rotated yet: rotating an AUTH token takes ElastiCache's two-step update
+        # (ROTATE, then SET) across the Global Datastore, which the shared rotation
+        # function does not drive (docs/limitations.md).
         token = random.RandomPassword(
             f"{name}-auth-token",
             length=AUTH_TOKEN_LENGTH,

@@ -5,6 +5,10 @@ with a replica in every replica region: on-demand capacity, point-in-time
 recovery, each replica encrypted with its own region's data key, streams
 (global tables replicate through them), deletion protection, and TTL on the
 attribute that marks expiring items.
+
+Replicas accept writes and replicate them asynchronously (last writer wins),
+so a conditional idempotency write is exactly-once only in one region: the
+transaction path writes idempotency records in the primary region.
 """
 
 from __future__ import annotations
