@@ -257,7 +257,9 @@ class Platform(pulumi.ComponentResource):
                 data_classification=classification,
                 deletion_protection=protect,
             ),
-            opts=pulumi.ResourceOptions(parent=self),
+            # Global, but its token and token secret live in the primary region; every
+            # regional child names its own provider.
+            opts=pulumi.ResourceOptions(parent=self, provider=self.providers[primary]),
         )
 
         storage = config.storage
