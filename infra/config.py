@@ -194,6 +194,212 @@ class FunctionsConfig:
     )
 
 
+# --------------------------------------------------------------------------------------------
+# Data tier (REQUIREMENTS 3.5 to 3.9, 3.33)
+
+AURORA_GLOBAL_INSTANCE_FAMILIES = (
+    "db.r5", "db.r6g", "db.r6gd", "db.r6i", "db.r6id", "db.r7g", "db.r7i", "db.r8g", "db.r8gd",
+    "db.x2g",
+)  # fmt: skip
+"""Memory-optimised classes: the only provisioned classes an Aurora global database accepts
+(Aurora User Guide, 'Configuration requirements of an Amazon Aurora global database')."""
+
+AURORA_WRITE_FORWARDING_MINIMUM = {14: 9, 15: 4, 16: 0, 17: 0}
+"""Lowest minor version per major with global write forwarding for Aurora PostgreSQL
+(Aurora User Guide, 'Using write forwarding in an Aurora PostgreSQL global database')."""
+
+MAX_AURORA_SECONDARY_REGIONS = 10
+
+GLOBAL_DATASTORE_NODE_FAMILIES = (
+    "cache.m5", "cache.m6g", "cache.m7g", "cache.r5", "cache.r6g", "cache.r6gd", "cache.r7g",
+    "cache.c7gn",
+)  # fmt: skip
+"""Node families Global Datastore supports, size large and above (ElastiCache User Guide,
+'Global datastores: prerequisites and limitations')."""
+
+_SMALL_NODE_SIZES = ("nano", "micro", "small", "medium")
+MAX_GLOBAL_DATASTORE_SECONDARY_REGIONS = 2
+CACHE_ENGINE_VERSIONS = {"redis": ("6.2", "7.0", "7.1"), "valkey": ("7.2", "8.0", "8.1")}
+
+
+@dataclass(frozen=True)
+class DatabaseConfig:
+    """The Aurora PostgreSQL global database. Defaults are the production shape."""
+
+    engine_version: str = _setting(
+        "engineVersion",
+        "Aurora PostgreSQL version (major.minor); must support global write forwarding.",
+        default="17.7",
+    )
+    instance_class: str = _setting(
+        "instanceClass",
+        "Instance class of every cluster member; global databases need a memory-optimised class.",
+        default="db.r8g.large",
+    )
+    instances_per_cluster: int = _setting(
+        "instancesPerCluster",
+        "Instances in each regional cluster; at least 2 in production (writer or reader + one).",
+        default=2,
+        minimum=1,
+        maximum=16,
+    )
+    backup_retention_days: int = _setting(
+        "backupRetentionDays",
+        "Automated backup and point-in-time-recovery window; 35 (the maximum) in production.",
+        default=35,
+        minimum=1,
+        maximum=35,
+    )
+    read_consistency: str = _setting(
+        "readConsistency",
+        "Read consistency of write forwarding on the secondary clusters: SESSION (read your own "
+        "writes) or GLOBAL (read every committed write, slowest).",
+        default="SESSION",
+        choices=("SESSION", "GLOBAL"),
+    )
+    secondary_regions: tuple[str, ...] = _setting(
+        "secondaryRegions",
+        "Replica regions that get a secondary cluster; empty means every replica region.",
+        default=(),
+    )
+    database_name: str = _setting(
+        "databaseName", "Name of the ledger database created in the cluster.", default="ledger"
+    )
+
+    @property
+    def engine_major(self) -> int:
+        """The major version, e.g. 17."""
+        return int(self.engine_version.split(".", 1)[0])
+
+
+@dataclass(frozen=True)
+class CacheConfig:
+    """The ElastiCache Global Datastore for sessions and hot reads."""
+
+    engine: str = _setting(
+        "engine", "Cache engine.", default="redis", choices=tuple(CACHE_ENGINE_VERSIONS)
+    )
+    engine_version: str = _setting(
+        "engineVersion", "Engine version (major.minor) of every member.", default="7.1"
+    )
+    node_type: str = _setting(
+        "nodeType",
+        "Node type of every member; Global Datastore needs a supported family, large or above.",
+        default="cache.r7g.large",
+    )
+    nodes_per_region: int = _setting(
+        "nodesPerRegion",
+        "Nodes (primary + replicas) in each regional group; 2 or more for multi-AZ failover.",
+        default=2,
+        minimum=2,
+        maximum=6,
+    )
+    snapshot_retention_days: int = _setting(
+        "snapshotRetentionDays",
+        "Days of automatic snapshots kept for the primary group.",
+        default=7,
+        minimum=1,
+        maximum=35,
+    )
+    secondary_regions: tuple[str, ...] = _setting(
+        "secondaryRegions",
+        "Replica regions that get a secondary group (at most 2); empty means every replica region.",
+        default=(),
+    )
+
+
+@dataclass(frozen=True)
+class StorageConfig:
+    """S3 archive, audit and data-lake buckets, and the shared file systems."""
+
+    object_lock_mode: str = _setting(
+        "objectLockMode",
+        "Default Object Lock mode of the archive and audit buckets; COMPLIANCE in production.",
+        default="COMPLIANCE",
+        choices=("GOVERNANCE", "COMPLIANCE"),
+    )
+    object_lock_retention_days: int = _setting(
+        "objectLockRetentionDays",
+        "Default Object Lock retention; at least 7 years (2557 days) in production.",
+        default=AUDIT_RETENTION_DAYS,
+        minimum=1,
+        maximum=36500,
+    )
+    archive_expiration_days: int = _setting(
+        "archiveExpirationDays",
+        "Age at which archive and audit objects expire; not before their lock ends.",
+        default=AUDIT_RETENTION_DAYS,
+        minimum=1,
+        maximum=36500,
+    )
+    cold_transition_days: int = _setting(
+        "coldTransitionDays",
+        "Age at which archive objects move to Glacier Instant Retrieval.",
+        default=90,
+        minimum=30,
+    )
+    deep_archive_transition_days: int = _setting(
+        "deepArchiveTransitionDays",
+        "Age at which archive objects move to Glacier Deep Archive.",
+        default=365,
+        minimum=120,
+    )
+    replication_time_control: bool = _setting(
+        "replicationTimeControl",
+        "S3 Replication Time Control (15-minute SLA, with metrics) on cross-region rules.",
+        default=True,
+    )
+    file_system_ia_transition: str = _setting(
+        "fileSystemIaTransition",
+        "When EFS files move to Infrequent Access.",
+        default="AFTER_30_DAYS",
+        choices=(
+            "AFTER_7_DAYS",
+            "AFTER_14_DAYS",
+            "AFTER_30_DAYS",
+            "AFTER_60_DAYS",
+            "AFTER_90_DAYS",
+        ),
+    )
+
+
+@dataclass(frozen=True)
+class BackupConfig:
+    """AWS Backup plans and vaults."""
+
+    daily_retention_days: int = _setting(
+        "dailyRetentionDays", "Days a daily recovery point is kept.", default=35, minimum=1
+    )
+    monthly_retention_days: int = _setting(
+        "monthlyRetentionDays",
+        "Days a monthly recovery point is kept; at least the 7-year audit retention in production.",
+        default=AUDIT_RETENTION_DAYS,
+        minimum=1,
+        maximum=36500,
+    )
+    daily_schedule: str = _setting(
+        "dailySchedule", "Cron expression (UTC) of the daily rule.", default="cron(0 3 * * ? *)"
+    )
+    monthly_schedule: str = _setting(
+        "monthlySchedule",
+        "Cron expression (UTC) of the monthly rule.",
+        default="cron(0 4 1 * ? *)",
+    )
+    vault_lock_mode: str = _setting(
+        "vaultLockMode",
+        "'compliance' makes the vault lock immutable after the grace days; production needs it.",
+        default="compliance",
+        choices=("governance", "compliance"),
+    )
+    vault_lock_grace_days: int = _setting(
+        "vaultLockGraceDays",
+        "Days a compliance-mode vault lock may still be removed after it is set.",
+        default=3,
+        minimum=3,
+        maximum=36500,
+    )
+
+
 @dataclass(frozen=True)
 class PlatformConfig:
     """Everything one stack needs; built by :func:`load_config` only."""
@@ -222,6 +428,14 @@ class PlatformConfig:
     functions: FunctionsConfig = _setting(
         "functions", "Lambda runtime settings.", section=FunctionsConfig
     )
+    database: DatabaseConfig = _setting(
+        "database", "Aurora global database.", section=DatabaseConfig
+    )
+    cache: CacheConfig = _setting("cache", "ElastiCache Global Datastore.", section=CacheConfig)
+    storage: StorageConfig = _setting(
+        "storage", "S3 buckets and file systems.", section=StorageConfig
+    )
+    backup: BackupConfig = _setting("backup", "AWS Backup plans and vaults.", section=BackupConfig)
     allowed_account_ids: tuple[str, ...] = _setting(
         "allowedAccountIds",
         "Accounts the stack may deploy to; the providers refuse any other. Empty: no guard.",
@@ -249,9 +463,24 @@ class PlatformConfig:
         return tuple(region.region for region in self.regions)
 
     @property
+    def database_secondary_regions(self) -> tuple[str, ...]:
+        """Replica regions with an Aurora secondary cluster, in stack order."""
+        return _chosen_replicas(self, self.database.secondary_regions)
+
+    @property
+    def cache_secondary_regions(self) -> tuple[str, ...]:
+        """Replica regions with a Global Datastore secondary group, in stack order."""
+        return _chosen_replicas(self, self.cache.secondary_regions)
+
+    @property
     def namer(self) -> naming.Namer:
         """The physical-name builder for this environment."""
         return naming.Namer(prefix=self.name_prefix, environment=self.environment)
+
+
+def _chosen_replicas(config: PlatformConfig, chosen: tuple[str, ...]) -> tuple[str, ...]:
+    replicas = tuple(region.region for region in config.replicas)
+    return replicas if not chosen else tuple(r for r in replicas if r in chosen)
 
 
 # --------------------------------------------------------------------------------------------
@@ -377,6 +606,10 @@ def _check_cross_field_rules(config: PlatformConfig, problems: list[str]) -> Non
     _check_names(config, problems)
     _check_regions(config, problems)
     _check_controls(config, problems)
+    _check_database(config, problems)
+    _check_cache(config, problems)
+    _check_storage(config, problems)
+    _check_backup(config, problems)
     for index, account in enumerate(config.allowed_account_ids):
         if not (isinstance(account, str) and len(account) == 12 and account.isdigit()):
             problems.append(
@@ -467,4 +700,163 @@ def _check_controls(config: PlatformConfig, problems: list[str]) -> None:
             problems.append(
                 f"{key}: false is not allowed in the production environment "
                 f"{config.environment!r}; PCI-DSS requires it there. Remove the setting or set true"
+            )
+
+
+def _check_secondary_regions(
+    config: PlatformConfig, key: str, chosen: tuple[str, ...], problems: list[str]
+) -> None:
+    replicas = [region.region for region in config.replicas]
+    for index, region in enumerate(chosen):
+        if region in replicas:
+            continue
+        if region == config.primary.region:
+            why = "is the primary region, which holds the primary cluster"
+        else:
+            why = "is not one of the stack's regions"
+        allowed = ", ".join(replicas) or "none: the stack has no replica region"
+        problems.append(
+            f"{PROJECT_NAMESPACE}:{key}[{index}]: {region!r} {why}; list replica regions only "
+            f"({allowed}), or leave the list empty for every replica region"
+        )
+
+
+def _check_database(config: PlatformConfig, problems: list[str]) -> None:
+    db = config.database
+    key = f"{PROJECT_NAMESPACE}:database"
+    _check_secondary_regions(config, "database.secondaryRegions", db.secondary_regions, problems)
+    if len(config.database_secondary_regions) > MAX_AURORA_SECONDARY_REGIONS:
+        problems.append(
+            f"{key}.secondaryRegions: {len(config.database_secondary_regions)} secondary regions; "
+            f"an Aurora global database takes at most {MAX_AURORA_SECONDARY_REGIONS}"
+        )
+    family = db.instance_class.rsplit(".", 1)[0]
+    if db.instance_class.count(".") != 2 or family not in AURORA_GLOBAL_INSTANCE_FAMILIES:
+        problems.append(
+            f"{key}.instanceClass: {db.instance_class!r} is not a class Aurora global databases "
+            f"support; they need a memory-optimised class from "
+            f"{', '.join(AURORA_GLOBAL_INSTANCE_FAMILIES)}, e.g. 'db.r8g.large'"
+        )
+    version = db.engine_version.split(".")
+    if len(version) != 2 or not all(part.isdigit() for part in version):
+        problems.append(
+            f"{key}.engineVersion: {db.engine_version!r} is not a major.minor version; "
+            f"write it as e.g. '17.7'"
+        )
+    else:
+        major, minor = int(version[0]), int(version[1])
+        lowest = AURORA_WRITE_FORWARDING_MINIMUM.get(major)
+        if lowest is None or minor < lowest:
+            supported = ", ".join(
+                f"{m}.{n}+" for m, n in sorted(AURORA_WRITE_FORWARDING_MINIMUM.items())
+            )
+            problems.append(
+                f"{key}.engineVersion: {db.engine_version!r} has no global write forwarding, "
+                f"which the secondary clusters need; use {supported}"
+            )
+    if config.is_production and db.instances_per_cluster < 2:
+        problems.append(
+            f"{key}.instancesPerCluster: {db.instances_per_cluster} in the production "
+            f"environment {config.environment!r}; each cluster needs at least 2 instances so a "
+            f"zone failure leaves one. Set 2 or more"
+        )
+    if config.is_production and db.backup_retention_days < 35:
+        problems.append(
+            f"{key}.backupRetentionDays: {db.backup_retention_days} in the production "
+            f"environment {config.environment!r}; the point-in-time-recovery window must be 35 "
+            f"days there. Set 35"
+        )
+
+
+def _check_cache(config: PlatformConfig, problems: list[str]) -> None:
+    cache = config.cache
+    key = f"{PROJECT_NAMESPACE}:cache"
+    _check_secondary_regions(config, "cache.secondaryRegions", cache.secondary_regions, problems)
+    if len(config.cache_secondary_regions) > MAX_GLOBAL_DATASTORE_SECONDARY_REGIONS:
+        problems.append(
+            f"{key}.secondaryRegions: {len(config.cache_secondary_regions)} secondary regions "
+            f"({', '.join(config.cache_secondary_regions)}); a Global Datastore replicates to at "
+            f"most {MAX_GLOBAL_DATASTORE_SECONDARY_REGIONS}. List the replica regions to use"
+        )
+    family, _, size = cache.node_type.rpartition(".")
+    if family not in GLOBAL_DATASTORE_NODE_FAMILIES or size in _SMALL_NODE_SIZES or not size:
+        problems.append(
+            f"{key}.nodeType: {cache.node_type!r} is not a node type Global Datastore supports; "
+            f"use a size large or above from {', '.join(GLOBAL_DATASTORE_NODE_FAMILIES)}, "
+            f"e.g. 'cache.r7g.large'"
+        )
+    versions = CACHE_ENGINE_VERSIONS.get(cache.engine, ())
+    if cache.engine_version not in versions:
+        problems.append(
+            f"{key}.engineVersion: {cache.engine_version!r} is not a {cache.engine} version the "
+            f"platform supports; use one of: {', '.join(versions)}"
+        )
+
+
+def _check_storage(config: PlatformConfig, problems: list[str]) -> None:
+    storage = config.storage
+    key = f"{PROJECT_NAMESPACE}:storage"
+    env = config.environment
+    if config.is_production and storage.object_lock_mode != "COMPLIANCE":
+        problems.append(
+            f"{key}.objectLockMode: {storage.object_lock_mode!r} in the production environment "
+            f"{env!r}; audit evidence needs COMPLIANCE mode, which nobody can shorten. "
+            f"Set COMPLIANCE"
+        )
+    if config.is_production and storage.object_lock_retention_days < AUDIT_RETENTION_DAYS:
+        problems.append(
+            f"{key}.objectLockRetentionDays: {storage.object_lock_retention_days} in the "
+            f"production environment {env!r} is below the 7-year audit retention; set at least "
+            f"{AUDIT_RETENTION_DAYS}"
+        )
+    if storage.archive_expiration_days < storage.object_lock_retention_days:
+        problems.append(
+            f"{key}.archiveExpirationDays: {storage.archive_expiration_days} ends before the "
+            f"Object Lock retention ({storage.object_lock_retention_days}); set it to at least "
+            f"{storage.object_lock_retention_days}"
+        )
+    # Glacier Instant Retrieval bills 90 days at least; S3 lifecycle refuses a later
+    # transition or an expiration that does not come after the earlier steps.
+    if storage.deep_archive_transition_days < storage.cold_transition_days + 90:
+        problems.append(
+            f"{key}.deepArchiveTransitionDays: {storage.deep_archive_transition_days} is less "
+            f"than 90 days after coldTransitionDays ({storage.cold_transition_days}); set at "
+            f"least {storage.cold_transition_days + 90}"
+        )
+    if storage.archive_expiration_days <= storage.deep_archive_transition_days:
+        problems.append(
+            f"{key}.archiveExpirationDays: {storage.archive_expiration_days} is not after "
+            f"deepArchiveTransitionDays ({storage.deep_archive_transition_days}); S3 lifecycle "
+            f"refuses it. Raise archiveExpirationDays or lower the transition"
+        )
+
+
+def _check_backup(config: PlatformConfig, problems: list[str]) -> None:
+    backup = config.backup
+    key = f"{PROJECT_NAMESPACE}:backup"
+    env = config.environment
+    if config.is_production and backup.monthly_retention_days < AUDIT_RETENTION_DAYS:
+        problems.append(
+            f"{key}.monthlyRetentionDays: {backup.monthly_retention_days} in the production "
+            f"environment {env!r} is shorter than the 7-year audit retention; set at least "
+            f"{AUDIT_RETENTION_DAYS}"
+        )
+    if backup.daily_retention_days > backup.monthly_retention_days:
+        problems.append(
+            f"{key}.dailyRetentionDays: {backup.daily_retention_days} outlives the monthly "
+            f"points ({backup.monthly_retention_days}); keep daily points for less time"
+        )
+    if config.is_production and backup.vault_lock_mode != "compliance":
+        problems.append(
+            f"{key}.vaultLockMode: {backup.vault_lock_mode!r} in the production environment "
+            f"{env!r}; recovery points must be immutable there. Set 'compliance'"
+        )
+    for field_key, expression in (
+        ("dailySchedule", backup.daily_schedule),
+        ("monthlySchedule", backup.monthly_schedule),
+    ):
+        if not (expression.startswith("cron(") and expression.endswith(")")):
+            problems.append(
+                f"{key}.{field_key}: {expression!r} is not an AWS cron expression; write it as "
+                f"e.g. 'cron(0 3 * * ? *)'"
             )

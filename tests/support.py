@@ -29,6 +29,10 @@ class Plan:
             if r["type"] == type_token and (region is None or r["region"] == region)
         ]
 
+    def in_component(self, component: str, type_token: str) -> list[dict[str, Any]]:
+        """Resources of one type that belong to one domain."""
+        return [r for r in self.of_type(type_token) if r["component"] == component]
+
     def one(self, type_token: str, region: str | None = None) -> dict[str, Any]:
         """The single resource of a type (in a region); fails naming what was found."""
         found = self.of_type(type_token, region)

@@ -14,9 +14,20 @@ import pulumi
 import pulumi_aws as aws
 
 from infra import naming
+from infra.components.backup import Backup, BackupArgs, BackupRegion
+from infra.components.cache import CacheRegion, GlobalCache, GlobalCacheArgs
+from infra.components.database import DatabaseRegion, GlobalDatabase, GlobalDatabaseArgs
 from infra.components.network import Network, NetworkArgs
-from infra.components.secrets import Secrets, SecretsArgs
+from infra.components.secrets import DATABASE_MASTER_USER, Secrets, SecretsArgs
 from infra.components.security import Security, SecurityArgs
+from infra.components.storage import (
+    ObjectStorage,
+    ObjectStorageArgs,
+    SharedFileSystem,
+    SharedFileSystemArgs,
+    StorageRegion,
+)
+from infra.components.tables import GlobalTables, GlobalTablesArgs
 from infra.components.transit_peering import TransitPeering, TransitPeeringArgs
 from infra.config import PlatformConfig
 
@@ -42,6 +53,12 @@ class Platform(pulumi.ComponentResource):
     networks: dict[str, Network]
     peerings: dict[str, TransitPeering]
     secrets: Secrets
+    database: GlobalDatabase
+    tables: GlobalTables
+    cache: GlobalCache
+    object_storage: ObjectStorage
+    file_systems: dict[str, SharedFileSystem]
+    backup: Backup
 
     def __init__(
         self, name: str, args: PlatformArgs, opts: pulumi.ResourceOptions | None = None
@@ -142,6 +159,8 @@ class Platform(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self, provider=self.providers[primary]),
         )
 
+        self._create_data_tier(account_id, partition)
+
         self.register_outputs(self.exports())
 
     @property
@@ -149,6 +168,185 @@ class Platform(pulumi.ComponentResource):
         """Identifier of the primary Aurora cluster, fixed by naming so secrets can name it."""
         return self._config.namer.regional_name(
             self._config.primary.info.short_code, AURORA_CLUSTER_ROLE
+        )
+
+    def _create_data_tier(
+        self, account_id: pulumi.Output[str], partition: pulumi.Output[str]
+    ) -> None:
+        """Database, tables, cache, buckets, file systems and their backups (3.5-3.9, 3.33)."""
+        config = self._config
+        keys = self.security.key_arns
+        primary = config.primary.region
+        protect = config.controls.deletion_protection
+        classification = config.data_classification
+        codes = {region.region: region.info.short_code for region in config.regions}
+
+        def database_region(region: str) -> DatabaseRegion:
+            network = self.networks[region]
+            return DatabaseRegion(
+                region_code=codes[region],
+                vpc_id=network.vpc_id,
+                isolated_subnet_ids=network.isolated_subnet_ids,
+                app_security_group_id=network.app_security_group_id,
+                data_key_arn=keys["data"][region],
+                logs_key_arn=keys["logs"][region],
+            )
+
+        db = config.database
+        self.database = GlobalDatabase(
+            "database",
+            GlobalDatabaseArgs(
+                namer=config.namer,
+                primary_region=primary,
+                regions={
+                    region: database_region(region)
+                    for region in (primary, *config.database_secondary_regions)
+                },
+                providers=self.providers,
+                primary_cluster_identifier=self.aurora_cluster_identifier,
+                master_username=DATABASE_MASTER_USER,
+                master_password=self.secrets.database_password,
+                engine_version=db.engine_version,
+                instance_class=db.instance_class,
+                instances_per_cluster=db.instances_per_cluster,
+                backup_retention_days=db.backup_retention_days,
+                read_consistency=db.read_consistency,
+                database_name=db.database_name,
+                log_retention_days=config.logging.audit_retention_days,
+                data_classification=classification,
+                deletion_protection=protect,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        self.tables = GlobalTables(
+            "tables",
+            GlobalTablesArgs(
+                namer=config.namer,
+                primary_region=primary,
+                data_key_arns=keys["data"],
+                data_classification=classification,
+                deletion_protection=protect,
+            ),
+            opts=pulumi.ResourceOptions(parent=self, provider=self.providers[primary]),
+        )
+
+        cache = config.cache
+        self.cache = GlobalCache(
+            "cache",
+            GlobalCacheArgs(
+                namer=config.namer,
+                primary_region=primary,
+                regions={
+                    region: CacheRegion(
+                        region_code=codes[region],
+                        vpc_id=self.networks[region].vpc_id,
+                        isolated_subnet_ids=self.networks[region].isolated_subnet_ids,
+                        app_security_group_id=self.networks[region].app_security_group_id,
+                        data_key_arn=keys["data"][region],
+                        secrets_key_arn=keys["secrets"][region],
+                    )
+                    for region in (primary, *config.cache_secondary_regions)
+                },
+                providers=self.providers,
+                engine=cache.engine,
+                engine_version=cache.engine_version,
+                node_type=cache.node_type,
+                nodes_per_region=cache.nodes_per_region,
+                snapshot_retention_days=cache.snapshot_retention_days,
+                data_classification=classification,
+                deletion_protection=protect,
+            ),
+            # Global, but its token and token secret live in the primary region; every
+            # regional child names its own provider.
+            opts=pulumi.ResourceOptions(parent=self, provider=self.providers[primary]),
+        )
+
+        storage = config.storage
+        self.object_storage = ObjectStorage(
+            "storage",
+            ObjectStorageArgs(
+                namer=config.namer,
+                primary_region=primary,
+                regions={
+                    region: StorageRegion(
+                        region_code=codes[region], data_key_arn=keys["data"][region]
+                    )
+                    for region in config.region_names
+                },
+                providers=self.providers,
+                account_id=account_id,
+                partition=partition,
+                object_lock_mode=storage.object_lock_mode,
+                object_lock_retention_days=storage.object_lock_retention_days,
+                archive_expiration_days=storage.archive_expiration_days,
+                cold_transition_days=storage.cold_transition_days,
+                deep_archive_transition_days=storage.deep_archive_transition_days,
+                replication_time_control=storage.replication_time_control,
+                access_log_retention_days=config.logging.audit_retention_days,
+                data_classification=classification,
+                protect=protect,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+        self.file_systems = {
+            region: SharedFileSystem(
+                f"files-{region}",
+                SharedFileSystemArgs(
+                    namer=config.namer,
+                    region_code=codes[region],
+                    vpc_id=self.networks[region].vpc_id,
+                    private_subnet_ids=self.networks[region].private_subnet_ids,
+                    app_security_group_id=self.networks[region].app_security_group_id,
+                    data_key_arn=keys["data"][region],
+                    account_id=account_id,
+                    partition=partition,
+                    ia_transition=storage.file_system_ia_transition,
+                    data_classification=classification,
+                    protect=protect,
+                ),
+                opts=pulumi.ResourceOptions(parent=self, provider=self.providers[region]),
+            )
+            for region in config.region_names
+        }
+
+        # The primary plan covers what lives once (the Aurora primary, the global
+        # tables through their primary replica) and copies it to every replica vault.
+        selected: dict[str, list[pulumi.Input[str]]] = {
+            region: [self.file_systems[region].file_system_arn] for region in config.region_names
+        }
+        selected[primary] += [
+            self.database.cluster_arns[primary],
+            *self.tables.table_arns.values(),
+        ]
+        backup = config.backup
+        self.backup = Backup(
+            "backup",
+            BackupArgs(
+                namer=config.namer,
+                primary_region=primary,
+                regions={
+                    region: BackupRegion(
+                        region_code=codes[region],
+                        data_key_arn=keys["data"][region],
+                        resource_arns=selected[region],
+                    )
+                    for region in config.region_names
+                },
+                providers=self.providers,
+                account_id=account_id,
+                partition=partition,
+                daily_retention_days=backup.daily_retention_days,
+                monthly_retention_days=backup.monthly_retention_days,
+                daily_schedule=backup.daily_schedule,
+                monthly_schedule=backup.monthly_schedule,
+                vault_lock_mode=backup.vault_lock_mode,
+                vault_lock_grace_days=backup.vault_lock_grace_days,
+                data_classification=classification,
+                protect=protect,
+            ),
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     def _create_provider(self, region: str, project: str) -> aws.Provider:
@@ -191,6 +389,26 @@ class Platform(pulumi.ComponentResource):
             "databaseSecretArn": self.secrets.database_secret_arn,
             "applicationSecretArns": self.secrets.application_secret_arns,
             "secretRotationFunctionArn": self.secrets.rotation_function_arn,
+            "auroraGlobalClusterId": self.database.global_cluster_id,
+            "auroraClusterArns": self.database.cluster_arns,
+            "auroraWriterEndpoints": self.database.writer_endpoints,
+            "auroraReaderEndpoints": self.database.reader_endpoints,
+            "tableNames": self.tables.table_names,
+            "tableArns": self.tables.table_arns,
+            "cacheGlobalDatastoreId": self.cache.global_datastore_id,
+            "cachePrimaryEndpoints": self.cache.primary_endpoints,
+            "cacheAuthSecretArn": self.cache.auth_secret_arn,
+            "bucketNames": {
+                "transactionArchive": self.object_storage.archive_bucket_names,
+                "audit": self.object_storage.audit_bucket_names,
+                "dataLake": self.object_storage.data_lake_bucket_names,
+                "accessLogs": self.object_storage.access_log_bucket_names,
+            },
+            "fileSystemIds": {
+                region: files.file_system_id for region, files in self.file_systems.items()
+            },
+            "backupVaultArns": self.backup.vault_arns,
+            "backupPlanIds": self.backup.plan_ids,
             "roleArns": {
                 "operator": self.security.operator_role_arn,
                 "auditor": self.security.auditor_role_arn,

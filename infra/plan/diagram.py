@@ -3,7 +3,7 @@
 Nothing here is drawn by hand: domains per region come from the resources'
 ``component`` and ``region``, and two regions are linked by every resource
 whose inputs are built from a resource in the other region, or that replicates
-itself into other regions (``replicas[].region``). A link is listed once per
+itself into other regions (``replicas[].region`` or ``regionName``). A link is listed once per
 pair of regions and resource type, the primary region (or the earlier one)
 first. ``make plan`` writes both next to the plan JSON.
 """
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -26,6 +26,13 @@ class Flow:
     target_region: str
     kind: str
     """The resource type that carries it, e.g. ``aws:kms/replicaKey:ReplicaKey``."""
+    source_component: str = ""
+    """Domain of the resource on the source side."""
+    target_component: str = ""
+    """Domain of the resource on the target side."""
+
+
+KEY_TYPES = frozenset({"aws:kms/key:Key", "aws:kms/replicaKey:ReplicaKey"})
 
 
 def _short_type(token: str) -> str:
@@ -35,27 +42,36 @@ def _short_type(token: str) -> str:
 def cross_region_flows(document: Mapping[str, Any]) -> list[Flow]:
     """Every distinct cross-region link in the plan, sorted."""
     resources = document["resources"]
-    region_of = {r["urn"]: r["region"] for r in resources}
+    by_urn = {r["urn"]: r for r in resources}
     order = {region: index for index, region in enumerate(document["regions"]["all"])}
     flows: set[Flow] = set()
 
-    def link(one: str, other: str, kind: str) -> None:
-        first, second = sorted((one, other), key=lambda region: order.get(region, len(order)))
-        flows.add(Flow(first, second, kind))
+    def link(one: tuple[str, str], other: tuple[str, str], kind: str) -> None:
+        first, second = sorted((one, other), key=lambda side: order.get(side[0], len(order)))
+        flows.add(Flow(first[0], second[0], kind, first[1], second[1]))
 
     for resource in resources:
         if not resource["custom"] or resource["type"].startswith("pulumi:providers:"):
             continue
-        here = resource["region"]
+        here = (resource["region"], resource["component"])
         for urns in resource["propertyDependencies"].values():
             for urn in urns:
-                there = region_of.get(urn)
-                if there not in (None, "global", here):
-                    link(str(there), here, resource["type"])
+                source = by_urn.get(urn)
+                if source is None or source["region"] in ("global", here[0]):
+                    continue
+                # Naming another region's key is how replication encrypts there; the
+                # replication itself is the link worth listing.
+                if source["type"] in KEY_TYPES and resource["type"] not in KEY_TYPES:
+                    continue
+                link((source["region"], source["component"]), here, resource["type"])
         for replica in resource["inputs"].get("replicas") or []:
-            target = replica.get("region") if isinstance(replica, dict) else None
-            if target and target != here:
-                link(here, target, resource["type"])
+            target = (
+                (replica.get("region") or replica.get("regionName"))
+                if isinstance(replica, dict)
+                else None
+            )
+            if target and target != here[0]:
+                link(here, (target, here[1]), resource["type"])
     return sorted(flows)
 
 
@@ -83,31 +99,27 @@ def mermaid(document: Mapping[str, Any]) -> str:
             if where == region:
                 lines.append(f'    {_node(region, component)}["{component}: {count} resources"]')
         lines.append("  end")
-    edges: Counter[tuple[str, str, str]] = Counter()
-    for flow in cross_region_flows(document):
-        source = _component_of(resources, flow, flow.source_region)
-        target = _component_of(resources, flow, flow.target_region)
-        edges[(source, target, _short_type(flow.kind))] += 1
-    for (source, target, kind), _ in sorted(edges.items()):
+    edges = sorted(
+        {
+            (
+                _node(flow.source_region, flow.source_component),
+                _node(flow.target_region, flow.target_component),
+                _short_type(flow.kind),
+            )
+            for flow in cross_region_flows(document)
+        }
+    )
+    for source, target, kind in edges:
         lines.append(f"  {source} ---|{kind}| {target}")
     return "\n".join(lines) + "\n"
-
-
-def _component_of(resources: Iterable[Mapping[str, Any]], flow: Flow, region: str) -> str:
-    component = next(
-        (r["component"] for r in resources if r["type"] == flow.kind and r["region"] == region),
-        None,
-    )
-    if component is None:  # replicated in place: the flow ends at the same domain
-        component = next(r["component"] for r in resources if r["type"] == flow.kind)
-    return _node(region, component)
 
 
 def flows_table(document: Mapping[str, Any]) -> str:
     """The cross-region links as a Markdown table, for the data-residency record."""
     rows = ["| between | and | carried by |", "| --- | --- | --- |"]
     rows += [
-        f"| {f.source_region} | {f.target_region} | `{f.kind}` |"
+        f"| {f.source_region} ({f.source_component}) | {f.target_region} ({f.target_component}) "
+        f"| `{f.kind}` |"
         for f in cross_region_flows(document)
     ]
     return "\n".join(rows) + "\n"

@@ -111,6 +111,8 @@ class PlanMocks(Mocks):
     @staticmethod
     def _resource_id(args: MockResourceArgs) -> str:
         service, kind = _service_and_kind(args.typ)
+        if f"{service}/{kind}" == "s3/bucket" and isinstance(args.inputs.get("bucket"), str):
+            return args.inputs["bucket"]  # a bucket's id is its name
         prefixes = {
             "ec2/vpc": "vpc",
             "ec2/subnet": "subnet",
@@ -125,6 +127,9 @@ class PlanMocks(Mocks):
             "ec2transitgateway/transitGateway": "tgw",
             "ec2transitgateway/vpcAttachment": "tgw-attach",
             "ec2transitgateway/peeringAttachment": "tgw-attach",
+            "efs/fileSystem": "fs",
+            "efs/accessPoint": "fsap",
+            "efs/mountTarget": "fsmt",
         }
         prefix = prefixes.get(f"{service}/{kind}")
         digest = _short_hash(args.typ, args.name, length=17)
@@ -133,6 +138,9 @@ class PlanMocks(Mocks):
     @staticmethod
     def _arn(token: str, region: str, resource_id: str, state: dict[str, Any]) -> str:
         service, kind = _service_and_kind(token)
+        data_tier = DATA_TIER_ARNS.get(f"{service}/{kind}")
+        if data_tier is not None:
+            return data_tier(region, resource_id, state)
         name = str(state["name"])
         account = ACCOUNT_ID
         match service:
@@ -166,6 +174,9 @@ class PlanMocks(Mocks):
         if token == "random:index/randomPassword:RandomPassword":
             return {"result": f"plan-only-{_short_hash(resource_id, length=24)}"}
         service, kind = _service_and_kind(token)
+        data_tier = DATA_TIER_COMPUTED.get(f"{service}/{kind}")
+        if data_tier is not None:
+            return data_tier(region, resource_id, state)
         match f"{service}/{kind}":
             case "ec2/vpc":
                 return {
@@ -191,3 +202,76 @@ class PlanMocks(Mocks):
                 }
             case _:
                 return {}
+
+
+# -- data tier --------------------------------------------------------------------------------
+# ARNs and computed outputs as AWS forms them for the data-tier resources, keyed by
+# ``service/kind``. Each takes (region, resource id, state so far).
+
+_Answer = Callable[[str, str, dict[str, Any]], Any]
+
+
+def _rds_endpoints(region: str, resource_id: str, state: dict[str, Any]) -> dict[str, Any]:
+    identifier = str(state.get("clusterIdentifier", resource_id))
+    host = f"{_short_hash(identifier, length=12)}.{region}.rds.amazonaws.com"
+    return {
+        "endpoint": f"{identifier}.cluster-{host}",
+        "readerEndpoint": f"{identifier}.cluster-ro-{host}",
+        "clusterResourceId": f"cluster-{_short_hash(resource_id, length=26).upper()}",
+    }
+
+
+def _cache_endpoints(region: str, resource_id: str, state: dict[str, Any]) -> dict[str, Any]:
+    group = str(state.get("replicationGroupId", resource_id))
+    host = f"{group}.{_short_hash(group, length=6)}.{region}.cache.amazonaws.com"
+    return {"primaryEndpointAddress": f"master.{host}", "readerEndpointAddress": f"replica.{host}"}
+
+
+def _in(region: str, service: str, path: str) -> str:
+    return f"arn:{PARTITION}:{service}:{region}:{ACCOUNT_ID}:{path}"
+
+
+DATA_TIER_ARNS: dict[str, _Answer] = {
+    "rds/cluster": lambda region, rid, state: _in(
+        region, "rds", f"cluster:{state.get('clusterIdentifier', rid)}"
+    ),
+    "rds/clusterInstance": lambda region, rid, state: _in(
+        region, "rds", f"db:{state.get('identifier', rid)}"
+    ),
+    "rds/globalCluster": lambda _region, rid, state: (
+        f"arn:{PARTITION}:rds::{ACCOUNT_ID}:global-cluster:"
+        f"{state.get('globalClusterIdentifier', rid)}"
+    ),
+    "dynamodb/table": lambda region, rid, state: _in(
+        region, "dynamodb", f"table/{state.get('name', rid)}"
+    ),
+    "elasticache/replicationGroup": lambda region, rid, state: _in(
+        region, "elasticache", f"replicationgroup:{state.get('replicationGroupId', rid)}"
+    ),
+    "efs/fileSystem": lambda region, rid, _state: _in(
+        region, "elasticfilesystem", f"file-system/{rid}"
+    ),
+    "efs/accessPoint": lambda region, rid, _state: _in(
+        region, "elasticfilesystem", f"access-point/{rid}"
+    ),
+    "backup/vault": lambda region, rid, state: _in(
+        region, "backup", f"backup-vault:{state.get('name', rid)}"
+    ),
+    "backup/plan": lambda region, rid, _state: _in(region, "backup", f"backup-plan:{rid}"),
+}
+
+DATA_TIER_COMPUTED: dict[str, _Answer] = {
+    "rds/cluster": _rds_endpoints,
+    "rds/globalCluster": lambda _region, rid, _state: {
+        "globalClusterResourceId": f"cluster-{_short_hash(rid, length=26)}"
+    },
+    "dynamodb/table": lambda _region, _rid, state: {
+        "streamArn": f"{state['arn']}/stream/2026-01-01T00:00:00.000"
+    },
+    # AWS puts a code of its own in front of the suffix.
+    "elasticache/globalReplicationGroup": lambda _region, rid, state: {
+        "globalReplicationGroupId": f"ldgnf-{state.get('globalReplicationGroupIdSuffix', rid)}"
+    },
+    "elasticache/replicationGroup": _cache_endpoints,
+    "backup/plan": lambda _region, rid, _state: {"version": _short_hash(rid, length=32)},
+}

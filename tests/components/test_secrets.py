@@ -12,8 +12,13 @@ SECRET = "aws:secretsmanager/secret:Secret"
 FUNCTION = "aws:lambda/function:Function"
 
 
+def rotation_function(plan: Plan) -> dict:
+    (function,) = plan.in_component("secrets", FUNCTION)
+    return function
+
+
 def test_database_and_application_secrets_exist_in_the_primary(prod_plan: Plan):
-    names = {s["inputs"]["name"] for s in prod_plan.of_type(SECRET, "us-east-1")}
+    names = {s["inputs"]["name"] for s in prod_plan.in_component("secrets", SECRET)}
     assert names == {
         "bank-prod-database-master",
         "bank-prod-api-signing-key",
@@ -23,7 +28,7 @@ def test_database_and_application_secrets_exist_in_the_primary(prod_plan: Plan):
 
 def test_secrets_use_the_secrets_key_and_replicate_under_each_replica_regions_key(prod_plan: Plan):
     keys = prod_plan.document["outputs"]["keyArns"]["secrets"]
-    for secret in prod_plan.of_type(SECRET):
+    for secret in prod_plan.in_component("secrets", SECRET):
         assert secret["inputs"]["kmsKeyId"] == keys["us-east-1"], secret["urn"]
         replicas = {r["region"]: r["kmsKeyId"] for r in secret["inputs"]["replicas"]}
         assert replicas == {
@@ -40,13 +45,13 @@ def test_secret_values_never_appear_in_the_plan(prod_plan: Plan):
 
 
 def test_generated_values_are_pulumi_secrets(prod_plan: Plan):
-    passwords = prod_plan.of_type("random:index/randomPassword:RandomPassword")
+    passwords = prod_plan.in_component("secrets", "random:index/randomPassword:RandomPassword")
     assert len(passwords) == 3
     assert all(p["inputs"]["length"] >= 32 for p in passwords)
 
 
 def test_every_secret_rotates_through_the_rotation_function(prod_plan: Plan):
-    function = prod_plan.one(FUNCTION, "us-east-1")
+    function = rotation_function(prod_plan)
     rotations = prod_plan.of_type("aws:secretsmanager/secretRotation:SecretRotation")
     assert len(rotations) == 3
     for rotation in rotations:
@@ -55,8 +60,7 @@ def test_every_secret_rotates_through_the_rotation_function(prod_plan: Plan):
 
 
 def test_rotation_function_runs_traced_in_private_subnets_with_a_dead_letter_queue(prod_plan: Plan):
-    function = prod_plan.one(FUNCTION, "us-east-1")
-    inputs = function["inputs"]
+    inputs = rotation_function(prod_plan)["inputs"]
     private = {
         s["id"]
         for s in prod_plan.of_type("aws:ec2/subnet:Subnet", "us-east-1")
@@ -89,7 +93,7 @@ def test_rotation_role_touches_only_the_platforms_secrets_key_and_cluster(prod_p
 
 
 def test_secrets_manager_may_invoke_the_rotation_function_from_this_account_only(prod_plan: Plan):
-    permission = prod_plan.one("aws:lambda/permission:Permission", "us-east-1")
+    (permission,) = prod_plan.in_component("secrets", "aws:lambda/permission:Permission")
     assert permission["inputs"]["principal"] == "secretsmanager.amazonaws.com"
     assert permission["inputs"]["sourceAccount"] == "123456789012"
 
