@@ -7,7 +7,7 @@ decides what runs.
 
 from __future__ import annotations
 
-from infra.policy import rules
+from infra.policy import rules, rules_flow
 from infra.policy.rules import Rule
 
-ALL_RULES: tuple[Rule, ...] = (*rules.RULES,)
+ALL_RULES: tuple[Rule, ...] = (*rules.RULES, *rules_flow.RULES)
