@@ -94,7 +94,7 @@ def _delivery_streams_encrypted(
                 "objects written to S3 have no customer-managed key; set "
                 "extended_s3_configuration.kms_key_arn to the data key",
             )
-        source = delivery.inputs.get("kinesisSourceConfiguration")
+        source = delivery.inputs.get("kinesisSourceConfiguration") is not None
         sse = delivery.inputs.get("serverSideEncryption") or {}
         if source:
             sources = [
