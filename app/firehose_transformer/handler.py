@@ -94,4 +94,3 @@ def handler(event: FirehoseEvent, context: LambdaContext) -> FirehoseResponse:
         counts[record["result"]] = counts.get(record["result"], 0) + 1
     logger.info("batch transformed", extra={"records": len(event["records"]), "results": counts})
     return response
-

@@ -26,12 +26,11 @@ def consume(
             "POWERTOOLS_LOG_LEVEL": "ERROR",
         }
     )
-    from app.transaction_processor import handler  # noqa: PLC0415 - after the environment
-    from tests.app.flow_fixtures import FakeContext  # noqa: PLC0415
+    from tests.app.flow_fixtures import run_batch  # noqa: PLC0415 - after the environment
 
     stats = {"batches": 0, "records": 0, "failures": 0}
     for batch in batches:
-        response = handler.handler({"Records": batch}, FakeContext())
+        response = run_batch(batch)
         stats["batches"] += 1
         stats["records"] += len(batch)
         stats["failures"] += len(response["batchItemFailures"])

@@ -11,9 +11,13 @@ import io
 import json
 import zipfile
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import boto3
+from aws_lambda_powertools.utilities.typing import LambdaContext
+
+from app.transaction_processor import handler as processor
+from app.transaction_processor.handler import BatchResponse
 
 REGION = "us-east-1"
 ACCOUNT = "123456789012"
@@ -29,17 +33,26 @@ STATE_MACHINE = "bank-test-use1-transaction-approval"
 FINGERPRINT_KEY = "test-fingerprint-key-0123456789abcdef"
 
 
-@dataclass(frozen=True)
-class FakeContext:
-    """The attributes Powertools reads from a Lambda context."""
+class FakeContext(LambdaContext):
+    """A Lambda context with the attributes Powertools reads."""
 
-    function_name: str = "test-function"
-    memory_limit_in_mb: int = 512
-    invoked_function_arn: str = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:test-function"
-    aws_request_id: str = "00000000-0000-0000-0000-000000000000"
+    def __init__(self, function_name: str = "test-function") -> None:
+        self._function_name = function_name
+        self._function_version = "$LATEST"
+        self._memory_limit_in_mb = 512
+        self._invoked_function_arn = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{function_name}"
+        self._aws_request_id = "00000000-0000-0000-0000-000000000000"
+        self._log_group_name = f"/aws/lambda/{function_name}"
+        self._log_stream_name = "test"
 
-    def get_remaining_time_in_millis(self) -> int:
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
         return 30_000
+
+
+def run_batch(records: list[dict[str, Any]]) -> BatchResponse:
+    """The processor's answer to one SQS batch."""
+    return cast(BatchResponse, processor.handler({"Records": records}, FakeContext()))
 
 
 @dataclass(frozen=True)

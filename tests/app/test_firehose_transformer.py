@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import json
 import re
+from collections.abc import Mapping
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -24,12 +25,12 @@ def pan_like(draw: st.DrawFn) -> str:
     return digits[0] + "".join(draw(SEPARATORS) + d for d in digits[1:])
 
 
-def _record(record_id: str, data: bytes) -> dict[str, str]:
-    return {"recordId": record_id, "data": base64.b64encode(data).decode()}
+def _record(record_id: str, data: bytes) -> handler.FirehoseRecord:
+    return handler.FirehoseRecord(recordId=record_id, data=base64.b64encode(data).decode())
 
 
-def _decoded(record: dict[str, str]) -> str:
-    return base64.b64decode(record["data"]).decode()
+def _decoded(record: Mapping[str, object]) -> str:
+    return base64.b64decode(str(record["data"])).decode()
 
 
 @given(prefix=TEXT, pan=pan_like(), suffix=TEXT)
@@ -85,10 +86,11 @@ def test_each_kind_of_record_gets_the_result_firehose_expects():
         _record("heartbeat", b'{"type": "Heartbeat"}'),
         _record("not-an-object", b"[1, 2, 3]"),
         _record("binary", b"\xff\xfe\x00garbage"),
-        {"recordId": "not-base64", "data": "***"},
+        handler.FirehoseRecord(recordId="not-base64", data="***"),
     ]
 
-    response = handler.handler({"invocationId": "inv-1", "records": records}, FakeContext())
+    event = handler.FirehoseEvent(invocationId="inv-1", records=records)
+    response = handler.handler(event, FakeContext())
 
     results = {r["recordId"]: r["result"] for r in response["records"]}
     assert results == {

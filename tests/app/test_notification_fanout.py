@@ -12,8 +12,9 @@ from app.notification_fanout import handler
 from tests.app.flow_fixtures import BUS, REGION, FakeContext
 
 
-def _sns_event(notification: dict[str, object]) -> dict[str, list[dict[str, object]]]:
-    return {"Records": [{"Sns": {"Message": json.dumps(notification)}}]}
+def _sns_event(notification: dict[str, object]) -> dict[str, list[handler.SnsRecord]]:
+    message = handler.SnsMessage(Message=json.dumps(notification))
+    return {"Records": [handler.SnsRecord(Sns=message)]}
 
 
 def test_one_request_per_chosen_channel_with_the_decision_template():

@@ -22,6 +22,7 @@ from tests.app.flow_fixtures import (
     FlowResources,
     create_flow_resources,
     payment,
+    run_batch,
     sqs_record,
 )
 
@@ -131,7 +132,7 @@ def test_malformed_payments_go_to_the_dead_letter_queue_with_a_reason_not_the_le
         for index, (name, (body, _)) in enumerate(cases.items())
     ]
 
-    response = handler.handler({"Records": records}, FakeContext())
+    response = run_batch(records)
 
     assert response["batchItemFailures"] == [], "rejections are acknowledged, not retried"
     sqs = boto3.client("sqs", region_name=REGION)
@@ -165,8 +166,8 @@ def test_a_reused_key_with_another_payload_is_rejected_and_the_first_entry_kept(
     first = json.dumps(payment(10))
     reused = json.dumps(payment(10, amount="999.00"))
 
-    handler.handler({"Records": [sqs_record(first, "m-1", "acct-010")]}, FakeContext())
-    response = handler.handler({"Records": [sqs_record(reused, "m-2", "acct-010")]}, FakeContext())
+    run_batch([sqs_record(first, "m-1", "acct-010")])
+    response = run_batch([sqs_record(reused, "m-2", "acct-010")])
 
     assert response["batchItemFailures"] == []
     items = _scan(boto3.client("dynamodb", region_name=REGION))
@@ -202,7 +203,7 @@ def test_a_delivery_that_stopped_before_dispatch_is_resumed_after_its_lease(
     assert handler.claim_payment(accepted, settings) == "duplicate", "lease still held"
     real_time = handler.time.time
     monkeypatch.setattr(handler.time, "time", lambda: real_time() + handler.LEASE_SECONDS + 1)
-    response = handler.handler({"Records": [sqs_record(body, "m-2", "acct-020")]}, FakeContext())
+    response = run_batch([sqs_record(body, "m-2", "acct-020")])
 
     assert response["batchItemFailures"] == []
     item = _scan(boto3.client("dynamodb", region_name=REGION))[0]
@@ -232,7 +233,7 @@ def test_a_failed_record_fails_the_rest_of_its_message_group(
         sqs_record(json.dumps(payment(32, accountId="b")), "m-32", "b"),
     ]
 
-    response = handler.handler({"Records": records}, FakeContext())
+    response = run_batch(records)
 
     assert [f["itemIdentifier"] for f in response["batchItemFailures"]] == ["m-30", "m-31"]
 

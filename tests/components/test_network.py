@@ -28,9 +28,9 @@ def test_prod_vpc_spans_three_zones_with_a_subnet_per_tier_and_zone(prod_plan: P
 
 @pytest.mark.parametrize("region", PROD_REGIONS)
 def test_prod_subnets_lie_inside_their_vpc_without_overlap(prod_plan: Plan, region: str):
-    vpc = ipaddress.ip_network(prod_plan.one(VPC, region)["inputs"]["cidrBlock"])
+    vpc = ipaddress.IPv4Network(prod_plan.one(VPC, region)["inputs"]["cidrBlock"])
     nets = [
-        ipaddress.ip_network(s["inputs"]["cidrBlock"]) for s in prod_plan.of_type(SUBNET, region)
+        ipaddress.IPv4Network(s["inputs"]["cidrBlock"]) for s in prod_plan.of_type(SUBNET, region)
     ]
     assert all(net.subnet_of(vpc) for net in nets)
     assert not [(a, b) for i, a in enumerate(nets) for b in nets[i + 1 :] if a.overlaps(b)]
