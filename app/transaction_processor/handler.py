@@ -234,7 +234,11 @@ def claim_payment(payment: AcceptedPayment, settings: Settings) -> Claim:
 
 
 def reject(record: SqsRecord, rejection: Rejection, settings: Settings) -> None:
-    """Send a refused payment to the dead-letter queue with its reason; PANs masked."""
+    """Send a refused payment to the dead-letter queue with its reason; PANs masked.
+
+    Messages SQS itself moves there after ``maxReceiveCount`` keep their original body;
+    see docs/limitations.md.
+    """
     logger.warning(
         "payment rejected",
         extra={"reason": rejection.reason, "detail": mask_text(rejection.detail)},

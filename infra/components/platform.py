@@ -26,6 +26,8 @@ from infra.config import TRANSACTION_PROCESSOR_TIMEOUT_SECONDS, PlatformConfig
 
 BASE_TRANSIT_GATEWAY_ASN = 64512
 AURORA_CLUSTER_ROLE = "ledger-db"
+# Its rotation changes fingerprints across the rotation date; a dedicated versioned key belongs
+# in the secrets domain (docs/limitations.md).
 FINGERPRINT_SECRET_ROLE = "api-signing-key"
 """The application secret whose HMAC key fingerprints card numbers."""
 
