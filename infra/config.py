@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
+import re
 import types
 import typing
 from collections.abc import Mapping, Sequence
@@ -400,6 +401,165 @@ class BackupConfig:
     )
 
 
+# Regions where Amazon Fraud Detector is offered (AWS regional services list).
+FRAUD_DETECTOR_REGIONS = (
+    "us-east-1", "us-east-2", "us-west-2", "eu-west-1", "ap-southeast-1", "ap-southeast-2",
+)  # fmt: skip
+TRANSACTION_PROCESSOR_TIMEOUT_SECONDS = 30
+"""Timeout of the transaction processor; the queue's visibility timeout must cover six of it."""
+_E164 = re.compile(r"^\+[1-9][0-9]{6,14}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_LAMBDA_ARN = re.compile(r"^arn:aws[a-z-]*:lambda:[a-z0-9-]+:[0-9]{12}:function:[A-Za-z0-9_-]+$")
+
+
+@dataclass(frozen=True)
+class SubscriptionConfig:
+    """One subscription to a platform topic, in every region."""
+
+    topic: str = _setting(
+        "topic",
+        "Topic to subscribe to.",
+        choices=("alerts", "customer-notifications"),
+    )
+    protocol: str = _setting(
+        "protocol", "How SNS delivers: email, sms or lambda.", choices=("email", "sms", "lambda")
+    )
+    endpoint: str = _setting(
+        "endpoint",
+        "E-mail address, E.164 phone number (+14155550100) or the ARN of a Lambda function.",
+    )
+
+
+@dataclass(frozen=True)
+class MessagingConfig:
+    """Queues, the transaction stream, the data-lake delivery, buses and topics."""
+
+    stream_mode: str = _setting(
+        "streamMode",
+        "Capacity mode of the transaction stream: ON_DEMAND scales by itself, PROVISIONED "
+        "uses streamShards.",
+        default="ON_DEMAND",
+        choices=("ON_DEMAND", "PROVISIONED"),
+    )
+    stream_shards: int = _setting(
+        "streamShards",
+        "Shards of the transaction stream in PROVISIONED mode (1 MB/s or 1000 records/s each).",
+        default=4,
+        minimum=1,
+        maximum=500,
+    )
+    stream_retention_hours: int = _setting(
+        "streamRetentionHours",
+        "How long the stream keeps records for replay (24 hours to 365 days).",
+        default=168,
+        minimum=24,
+        maximum=8760,
+    )
+    queue_max_receive_count: int = _setting(
+        "queueMaxReceiveCount",
+        "Deliveries of a message before SQS moves it to the dead-letter queue.",
+        default=5,
+        minimum=1,
+        maximum=100,
+    )
+    queue_visibility_timeout_seconds: int = _setting(
+        "queueVisibilityTimeoutSeconds",
+        "Visibility timeout of the transaction queue; at least six times the processor timeout.",
+        default=6 * TRANSACTION_PROCESSOR_TIMEOUT_SECONDS,
+        minimum=30,
+        maximum=43200,
+    )
+    event_archive_retention_days: int = _setting(
+        "eventArchiveRetentionDays",
+        "Days each region's event archive keeps transaction events for replay.",
+        default=365,
+        minimum=1,
+        maximum=3653,
+    )
+    delivery_buffer_seconds: int = _setting(
+        "deliveryBufferSeconds",
+        "Seconds Firehose buffers before writing an object to the data lake.",
+        default=300,
+        minimum=60,
+        maximum=900,
+    )
+    delivery_buffer_mb: int = _setting(
+        "deliveryBufferMb",
+        "Megabytes Firehose buffers before writing an object to the data lake.",
+        default=64,
+        minimum=1,
+        maximum=128,
+    )
+    subscriptions: tuple[SubscriptionConfig, ...] = _setting(
+        "subscriptions",
+        "E-mail, SMS and Lambda subscriptions to the alerts and customer-notifications topics.",
+        default=(),
+    )
+
+
+@dataclass(frozen=True)
+class FraudConfig:
+    """The pluggable fraud scorer (REQUIREMENTS 3.19)."""
+
+    backend: str = _setting(
+        "backend",
+        "'model' serves the model shipped in app/fraud from the scorer function (works in any "
+        "account); 'frauddetector' calls Amazon Fraud Detector, closed to new customers since "
+        "2025-11-07, for accounts that still have it.",
+        default="model",
+        choices=("model", "frauddetector"),
+    )
+    approve_below: int = _setting(
+        "approveBelow",
+        "Risk scores below this are approved without review.",
+        default=30,
+        minimum=1,
+        maximum=99,
+    )
+    reject_from: int = _setting(
+        "rejectFrom",
+        "Risk scores at or above this are rejected; between the two goes to manual review.",
+        default=80,
+        minimum=2,
+        maximum=100,
+    )
+    scorer_timeout_seconds: int = _setting(
+        "scorerTimeoutSeconds",
+        "How long the approval workflow waits for one scoring call before retrying.",
+        default=2,
+        minimum=1,
+        maximum=10,
+    )
+    provisioned_concurrency: int = _setting(
+        "provisionedConcurrency",
+        "Warm scorer environments on the 'live' alias in production; other environments keep "
+        "none, to save cost.",
+        default=10,
+        minimum=0,
+        maximum=1000,
+    )
+
+
+@dataclass(frozen=True)
+class WorkflowConfig:
+    """The transaction-approval state machine (REQUIREMENTS 3.18)."""
+
+    review_timeout_seconds: int = _setting(
+        "reviewTimeoutSeconds",
+        "How long a payment waits for a reviewer before it is declined.",
+        default=4 * 3600,
+        minimum=300,
+        maximum=7 * 24 * 3600,
+    )
+    review_heartbeat_seconds: int = _setting(
+        "reviewHeartbeatSeconds",
+        "The review tool must send a heartbeat this often while a reviewer holds a payment.",
+        default=900,
+        minimum=60,
+        maximum=24 * 3600,
+    )
+
+
 @dataclass(frozen=True)
 class PlatformConfig:
     """Everything one stack needs; built by :func:`load_config` only."""
@@ -436,6 +596,13 @@ class PlatformConfig:
         "storage", "S3 buckets and file systems.", section=StorageConfig
     )
     backup: BackupConfig = _setting("backup", "AWS Backup plans and vaults.", section=BackupConfig)
+    messaging: MessagingConfig = _setting(
+        "messaging", "Queues, stream, delivery, buses and topics.", section=MessagingConfig
+    )
+    fraud: FraudConfig = _setting("fraud", "Fraud scoring.", section=FraudConfig)
+    workflow: WorkflowConfig = _setting(
+        "workflow", "Transaction-approval workflow.", section=WorkflowConfig
+    )
     allowed_account_ids: tuple[str, ...] = _setting(
         "allowedAccountIds",
         "Accounts the stack may deploy to; the providers refuse any other. Empty: no guard.",
@@ -610,6 +777,7 @@ def _check_cross_field_rules(config: PlatformConfig, problems: list[str]) -> Non
     _check_cache(config, problems)
     _check_storage(config, problems)
     _check_backup(config, problems)
+    _check_transaction_flow(config, problems)
     for index, account in enumerate(config.allowed_account_ids):
         if not (isinstance(account, str) and len(account) == 12 and account.isdigit()):
             problems.append(
@@ -859,4 +1027,49 @@ def _check_backup(config: PlatformConfig, problems: list[str]) -> None:
             problems.append(
                 f"{key}.{field_key}: {expression!r} is not an AWS cron expression; write it as "
                 f"e.g. 'cron(0 3 * * ? *)'"
+            )
+
+
+def _check_transaction_flow(config: PlatformConfig, problems: list[str]) -> None:
+    ns = PROJECT_NAMESPACE
+    fraud, workflow, messaging = config.fraud, config.workflow, config.messaging
+    if fraud.approve_below >= fraud.reject_from:
+        problems.append(
+            f"{ns}:fraud.approveBelow: {fraud.approve_below} is not below fraud.rejectFrom "
+            f"({fraud.reject_from}); the manual-review band between them would be empty or "
+            f"inverted. Lower approveBelow or raise rejectFrom, e.g. 30 and 80"
+        )
+    if workflow.review_heartbeat_seconds >= workflow.review_timeout_seconds:
+        problems.append(
+            f"{ns}:workflow.reviewHeartbeatSeconds: {workflow.review_heartbeat_seconds} is not "
+            f"below workflow.reviewTimeoutSeconds ({workflow.review_timeout_seconds}); a "
+            f"heartbeat must come more often than the timeout, e.g. 900 and 14400"
+        )
+    needed = 6 * TRANSACTION_PROCESSOR_TIMEOUT_SECONDS
+    if messaging.queue_visibility_timeout_seconds < needed:
+        problems.append(
+            f"{ns}:messaging.queueVisibilityTimeoutSeconds: "
+            f"{messaging.queue_visibility_timeout_seconds} is below {needed}, six times the "
+            f"processor timeout ({TRANSACTION_PROCESSOR_TIMEOUT_SECONDS} s); a message could be "
+            f"delivered twice while its first delivery still runs. Set at least {needed}"
+        )
+    if fraud.backend == "frauddetector":
+        for index, region in enumerate(config.regions):
+            if region.region not in FRAUD_DETECTOR_REGIONS:
+                problems.append(
+                    f"{ns}:fraud.backend: 'frauddetector' is not offered in regions[{index}] "
+                    f"({region.region}); use backend 'model' or only regions in "
+                    f"{', '.join(FRAUD_DETECTOR_REGIONS)}"
+                )
+    for index, sub in enumerate(messaging.subscriptions):
+        pattern = {"email": _EMAIL, "sms": _E164, "lambda": _LAMBDA_ARN}[sub.protocol]
+        if not pattern.match(sub.endpoint):
+            example = {
+                "email": "payments-oncall@bank.example",
+                "sms": "+14155550100",
+                "lambda": "arn:aws:lambda:us-east-1:123456789012:function:pager",
+            }[sub.protocol]
+            problems.append(
+                f"{ns}:messaging.subscriptions[{index}].endpoint: {sub.endpoint!r} is not a "
+                f"valid {sub.protocol} endpoint; write it like {example!r}"
             )

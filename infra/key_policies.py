@@ -25,6 +25,9 @@ class KeyDomain:
     """Service endpoint prefixes allowed to use the key through ``kms:ViaService``."""
     service_principals: tuple[str, ...] = ()
     """Service principal prefixes that call KMS themselves (e.g. ``logs``)."""
+    direct_principals: tuple[str, ...] = ()
+    """Global service principals (e.g. ``events.amazonaws.com``) that encrypt for this account's
+    resources themselves, such as EventBridge publishing to an encrypted topic."""
 
 
 KEY_DOMAINS: tuple[KeyDomain, ...] = (
@@ -38,6 +41,14 @@ KEY_DOMAINS: tuple[KeyDomain, ...] = (
         "CloudWatch Logs, VPC flow logs and audit trails",
         services=("logs",),
         service_principals=("logs",),
+    ),
+    KeyDomain(
+        "messaging",
+        "Transaction queues, stream, delivery, topics, event buses and workflow state",
+        services=("sqs", "sns", "kinesis", "firehose", "events", "lambda", "states"),
+        # EventBridge rules and CloudWatch alarms publish to encrypted topics with their own
+        # service identity, not through a role, so they need a grant of their own.
+        direct_principals=("events.amazonaws.com", "cloudwatch.amazonaws.com"),
     ),
     KeyDomain(
         "secrets",
@@ -142,6 +153,16 @@ def key_policy(domain: KeyDomain, ctx: KeyPolicyContext) -> dict[str, Any]:
                         )
                     }
                 },
+            )
+        )
+    for principal in domain.direct_principals:
+        statements.append(
+            iam.statement(
+                f"DirectUseBy{principal.split('.', 1)[0].capitalize()}",
+                ("kms:Decrypt", "kms:GenerateDataKey"),
+                "*",
+                principals={"Service": principal},
+                conditions={"StringEquals": {"aws:SourceAccount": ctx.account_id}},
             )
         )
     return iam.document(statements)

@@ -44,6 +44,9 @@ NAME_BUDGETS: tuple[NameBudget, ...] = (
         "S3 bucket name (before the 13-character account suffix)", 50, "transaction-archive"
     ),
     NameBudget("KMS alias name (after 'alias/')", 250, "secrets"),
+    NameBudget("IAM role name (transaction flow)", 64, "firehose-transformer-lambda"),
+    NameBudget("EventBridge archive name", 48, "transactions-archive"),
+    NameBudget("Firehose delivery stream name", 64, "transactions-data-lake"),
 )
 
 

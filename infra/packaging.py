@@ -13,6 +13,7 @@ import base64
 import hashlib
 import io
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,11 +35,20 @@ class LambdaArchive:
     """Handler string, e.g. ``app.secret_rotation.handler.handler``."""
 
 
-def _source_files(function_package: str) -> list[tuple[str, Path]]:
+def _source_files(
+    function_package: str, extra_packages: Sequence[str] = ()
+) -> list[tuple[str, Path]]:
     package_dir = APP_ROOT / function_package
     if not (package_dir / "handler.py").is_file():
         raise FileNotFoundError(f"{package_dir}/handler.py not found: every function has one")
+    for extra in extra_packages:
+        if not (APP_ROOT / extra / "__init__.py").is_file():
+            raise FileNotFoundError(
+                f"{APP_ROOT / extra}/__init__.py not found: extra_packages names packages "
+                f"under app/, got {extra!r}"
+            )
     roots = [APP_ROOT / shared for shared in _SHARED] + [package_dir]
+    roots += [APP_ROOT / extra for extra in extra_packages]
     files: list[tuple[str, Path]] = []
     for root in roots:
         candidates = [root] if root.is_file() else sorted(root.rglob("*"))
@@ -48,11 +58,11 @@ def _source_files(function_package: str) -> list[tuple[str, Path]]:
     return sorted(files)
 
 
-def archive_bytes(function_package: str) -> bytes:
+def archive_bytes(function_package: str, extra_packages: Sequence[str] = ()) -> bytes:
     """The zip of one function, byte-identical for identical sources."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for arcname, path in _source_files(function_package):
+        for arcname, path in _source_files(function_package, extra_packages):
             info = zipfile.ZipInfo(arcname, date_time=_FIXED_TIME)
             info.external_attr = 0o644 << 16
             info.compress_type = zipfile.ZIP_DEFLATED
@@ -60,9 +70,13 @@ def archive_bytes(function_package: str) -> bytes:
     return buffer.getvalue()
 
 
-def build_archive(function_package: str) -> LambdaArchive:
-    """Write ``build/lambda/<package>.zip`` if its content changed and describe it."""
-    data = archive_bytes(function_package)
+def build_archive(function_package: str, extra_packages: Sequence[str] = ()) -> LambdaArchive:
+    """Write ``build/lambda/<package>.zip`` if its content changed and describe it.
+
+    ``extra_packages`` names further packages under ``app/`` the function imports, e.g. the
+    fraud model the scorer serves.
+    """
+    data = archive_bytes(function_package, extra_packages)
     BUILD_DIR.mkdir(parents=True, exist_ok=True)
     path = BUILD_DIR / f"{function_package}.zip"
     if not path.is_file() or path.read_bytes() != data:

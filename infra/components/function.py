@@ -63,6 +63,15 @@ class FunctionArgs:
     reserved_concurrency: int = 5
     memory_mb: int = 256
     timeout_seconds: int = 30
+    extra_packages: Sequence[str] = ()
+    """Further packages under ``app/`` the handler imports (e.g. ``fraud``), shipped with it."""
+    provisioned_concurrency: int = 0
+    """Warm environments on a ``live`` alias of a published version; 0 publishes no alias."""
+    async_failure_destination: bool = False
+    """Send failed asynchronous invocations (with their error) to the dead-letter queue as an
+    on-failure destination, for functions that AWS services invoke asynchronously."""
+    async_retry_attempts: int = 2
+    """Retries of a failed asynchronous invocation before it goes to the destination."""
 
 
 class PlatformFunction(pulumi.ComponentResource):
@@ -73,6 +82,8 @@ class PlatformFunction(pulumi.ComponentResource):
     role_arn: pulumi.Output[str]
     dead_letter_queue_arn: pulumi.Output[str]
     log_group_name: pulumi.Output[str]
+    target_arn: pulumi.Output[str]
+    """What callers invoke: the ``live`` alias when it exists, else the function itself."""
 
     def __init__(
         self, name: str, args: FunctionArgs, opts: pulumi.ResourceOptions | None = None
@@ -80,7 +91,7 @@ class PlatformFunction(pulumi.ComponentResource):
         super().__init__("bank:function:PlatformFunction", name, None, opts)
         child = pulumi.ResourceOptions(parent=self)
         physical = args.namer.regional_name(args.region_code, args.role)
-        archive = packaging.build_archive(args.package)
+        archive = packaging.build_archive(args.package, args.extra_packages)
 
         log_group = aws.cloudwatch.LogGroup(
             f"{name}-logs",
@@ -167,12 +178,53 @@ class PlatformFunction(pulumi.ComponentResource):
                 log_format="JSON", log_group=log_group.name
             ),
             vpc_config=vpc_config,
+            publish=args.provisioned_concurrency > 0,
             opts=pulumi.ResourceOptions(parent=self, depends_on=[role_policy]),
         )
+        self.target_arn = function.arn
+        if args.provisioned_concurrency > 0:
+            self.target_arn = self._create_live_alias(name, function, args.provisioned_concurrency)
+        if args.async_failure_destination:
+            aws.lambda_.FunctionEventInvokeConfig(
+                f"{name}-async",
+                function_name=function.name,
+                maximum_retry_attempts=args.async_retry_attempts,
+                maximum_event_age_in_seconds=3600,
+                destination_config=aws.lambda_.FunctionEventInvokeConfigDestinationConfigArgs(
+                    on_failure=aws.lambda_.FunctionEventInvokeConfigDestinationConfigOnFailureArgs(
+                        destination=dlq.arn
+                    )
+                ),
+                opts=pulumi.ResourceOptions(parent=function),
+            )
 
         self.function_arn = function.arn
         self.function_name = function.name
         self.role_arn = role.arn
         self.dead_letter_queue_arn = dlq.arn
         self.log_group_name = log_group.name
-        self.register_outputs({"functionArn": function.arn, "roleArn": role.arn})
+        self.register_outputs(
+            {"functionArn": function.arn, "roleArn": role.arn, "targetArn": self.target_arn}
+        )
+
+    def _create_live_alias(
+        self, name: str, function: aws.lambda_.Function, provisioned: int
+    ) -> pulumi.Output[str]:
+        # Provisioned concurrency attaches to a version or an alias, never to $LATEST; the
+        # alias gives callers one stable ARN while each deployment publishes a new version.
+        alias = aws.lambda_.Alias(
+            f"{name}-live",
+            name="live",
+            function_name=function.name,
+            function_version=function.version,
+            description="The version the platform invokes; carries the provisioned concurrency",
+            opts=pulumi.ResourceOptions(parent=function),
+        )
+        aws.lambda_.ProvisionedConcurrencyConfig(
+            f"{name}-warm",
+            function_name=function.name,
+            qualifier=alias.name,
+            provisioned_concurrent_executions=provisioned,
+            opts=pulumi.ResourceOptions(parent=alias),
+        )
+        return alias.arn

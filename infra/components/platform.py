@@ -12,11 +12,14 @@ from typing import Any
 
 import pulumi
 import pulumi_aws as aws
+import pulumi_aws_native as aws_native
 
 from infra import naming
 from infra.components.backup import Backup, BackupArgs, BackupRegion
 from infra.components.cache import CacheRegion, GlobalCache, GlobalCacheArgs
 from infra.components.database import DatabaseRegion, GlobalDatabase, GlobalDatabaseArgs
+from infra.components.fraud import FraudArgs, FraudScoring
+from infra.components.messaging import Messaging, MessagingArgs, Subscription
 from infra.components.network import Network, NetworkArgs
 from infra.components.secrets import DATABASE_MASTER_USER, Secrets, SecretsArgs
 from infra.components.security import Security, SecurityArgs
@@ -27,12 +30,18 @@ from infra.components.storage import (
     SharedFileSystemArgs,
     StorageRegion,
 )
-from infra.components.tables import GlobalTables, GlobalTablesArgs
+from infra.components.tables import TABLES, GlobalTables, GlobalTablesArgs
 from infra.components.transit_peering import TransitPeering, TransitPeeringArgs
-from infra.config import PlatformConfig
+from infra.components.workflow import TransactionWorkflow, WorkflowArgs
+from infra.config import TRANSACTION_PROCESSOR_TIMEOUT_SECONDS, PlatformConfig
 
 BASE_TRANSIT_GATEWAY_ASN = 64512
+TRANSACTIONS_TABLE = next(spec for spec in TABLES if spec.role == "transactions")
 AURORA_CLUSTER_ROLE = "ledger-db"
+# Its rotation changes fingerprints across the rotation date; a dedicated versioned key belongs
+# in the secrets domain (docs/limitations.md).
+FINGERPRINT_SECRET_ROLE = "api-signing-key"
+"""The application secret whose HMAC key fingerprints card numbers."""
 
 
 @dataclass(frozen=True)
@@ -59,12 +68,16 @@ class Platform(pulumi.ComponentResource):
     object_storage: ObjectStorage
     file_systems: dict[str, SharedFileSystem]
     backup: Backup
+    messaging: dict[str, Messaging]
+    fraud: dict[str, FraudScoring]
+    workflows: dict[str, TransactionWorkflow]
 
     def __init__(
         self, name: str, args: PlatformArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("bank:platform:Platform", name, None, opts)
         self._config = config = args.config
+        self._project = args.project
         self.providers = {
             region.region: self._create_provider(region.region, args.project)
             for region in config.regions
@@ -160,6 +173,7 @@ class Platform(pulumi.ComponentResource):
         )
 
         self._create_data_tier(account_id, partition)
+        self._create_transaction_flow(account_id, partition)
 
         self.register_outputs(self.exports())
 
@@ -362,6 +376,144 @@ class Platform(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+    def _create_transaction_flow(
+        self, account_id: pulumi.Output[str], partition: pulumi.Output[str]
+    ) -> None:
+        """Messaging, fraud scoring and the approval workflow in every region, primary first."""
+        config = self._config
+        keys = self.security.key_arns
+        subscriptions = [
+            Subscription(topic=s.topic, protocol=s.protocol, endpoint=s.endpoint)
+            for s in config.messaging.subscriptions
+        ]
+        native_providers = (
+            {r.region: self._create_native_provider(r.region) for r in config.regions}
+            if config.fraud.backend == "frauddetector"
+            else {}
+        )
+        self.messaging, self.fraud, self.workflows = {}, {}, {}
+        for region in config.regions:
+            name, code = region.region, region.info.short_code
+            opts = pulumi.ResourceOptions(parent=self, provider=self.providers[name])
+            data_lake_bucket_arn = self.object_storage.data_lake_bucket_arns[name]
+            # The processor writes to its own region's replica of the global table: exactly-once
+            # within the region (docs/limitations.md, "Exactly-once is per region").
+            table_name = self.tables.table_names[TRANSACTIONS_TABLE.role]
+            table_arn = pulumi.Output.concat(
+                "arn:", partition, ":dynamodb:", name, ":", account_id, ":table/", table_name
+            )
+            messaging = self.messaging[name] = Messaging(
+                f"messaging-{name}",
+                MessagingArgs(
+                    namer=config.namer,
+                    region=name,
+                    region_code=code,
+                    account_id=account_id,
+                    partition=partition,
+                    messaging_key_arn=keys["messaging"][name],
+                    logs_key_arn=keys["logs"][name],
+                    data_key_arn=keys["data"][name],
+                    data_lake_bucket_arn=data_lake_bucket_arn,
+                    primary_bus_arn=(
+                        None
+                        if name == config.primary.region
+                        else self.messaging[config.primary.region].bus_arn
+                    ),
+                    stream_mode=config.messaging.stream_mode,
+                    stream_shards=config.messaging.stream_shards,
+                    stream_retention_hours=config.messaging.stream_retention_hours,
+                    queue_max_receive_count=config.messaging.queue_max_receive_count,
+                    queue_visibility_timeout_seconds=config.messaging.queue_visibility_timeout_seconds,
+                    event_archive_retention_days=config.messaging.event_archive_retention_days,
+                    delivery_buffer_seconds=config.messaging.delivery_buffer_seconds,
+                    delivery_buffer_mb=config.messaging.delivery_buffer_mb,
+                    log_retention_days=config.logging.retention_days,
+                    runtime=config.functions.runtime,
+                    powertools_layer_version=config.functions.powertools_layer_version,
+                    subscriptions=subscriptions,
+                ),
+                opts=opts,
+            )
+            fraud = self.fraud[name] = FraudScoring(
+                f"fraud-{name}",
+                FraudArgs(
+                    namer=config.namer,
+                    region=name,
+                    region_code=code,
+                    account_id=account_id,
+                    partition=partition,
+                    backend=config.fraud.backend,
+                    messaging_key_arn=keys["messaging"][name],
+                    logs_key_arn=keys["logs"][name],
+                    log_retention_days=config.logging.retention_days,
+                    runtime=config.functions.runtime,
+                    powertools_layer_version=config.functions.powertools_layer_version,
+                    provisioned_concurrency=(
+                        config.fraud.provisioned_concurrency if config.is_production else 0
+                    ),
+                    native_provider=native_providers.get(name),
+                ),
+                opts=opts,
+            )
+            network = self.networks[name]
+            self.workflows[name] = TransactionWorkflow(
+                f"workflow-{name}",
+                WorkflowArgs(
+                    namer=config.namer,
+                    region=name,
+                    region_code=code,
+                    account_id=account_id,
+                    partition=partition,
+                    messaging_key_arn=keys["messaging"][name],
+                    logs_key_arn=keys["logs"][name],
+                    secrets_key_arn=keys["secrets"][name],
+                    transactions_queue_arn=messaging.transactions_queue_arn,
+                    transactions_dead_letter_arn=messaging.transactions_dead_letter_arn,
+                    transactions_dead_letter_url=messaging.transactions_dead_letter_url,
+                    review_queue_arn=messaging.review_queue_arn,
+                    review_queue_url=messaging.review_queue_url,
+                    stream_arn=messaging.stream_arn,
+                    stream_name=messaging.stream_name,
+                    bus_arn=messaging.bus_arn,
+                    bus_name=messaging.bus_name,
+                    notifications_topic_arn=messaging.notifications_topic_arn,
+                    alerts_topic_arn=messaging.alerts_topic_arn,
+                    scorer_function_arn=fraud.scorer_function_arn,
+                    scorer_target_arn=fraud.scorer_target_arn,
+                    transactions_table_name=table_name,
+                    transactions_table_arn=table_arn,
+                    transactions_table_key=TRANSACTIONS_TABLE.hash_key,
+                    transactions_table_sort_key=str(TRANSACTIONS_TABLE.range_key),
+                    fingerprint_secret_name=config.namer.global_name(FINGERPRINT_SECRET_ROLE),
+                    subnet_ids=network.private_subnet_ids,
+                    security_group_ids=[network.app_security_group_id],
+                    approve_below=config.fraud.approve_below,
+                    reject_from=config.fraud.reject_from,
+                    scorer_timeout_seconds=config.fraud.scorer_timeout_seconds,
+                    review_timeout_seconds=config.workflow.review_timeout_seconds,
+                    review_heartbeat_seconds=config.workflow.review_heartbeat_seconds,
+                    processor_timeout_seconds=TRANSACTION_PROCESSOR_TIMEOUT_SECONDS,
+                    log_retention_days=config.logging.retention_days,
+                    runtime=config.functions.runtime,
+                    powertools_layer_version=config.functions.powertools_layer_version,
+                ),
+                opts=opts,
+            )
+
+    def _create_native_provider(self, region: str) -> aws_native.Provider:
+        # Only the Fraud Detector backend needs aws-native; made here, like the aws providers.
+        config = self._config
+        tags = naming.standard_tags(
+            project=self._project, environment=config.environment, cost_center=config.cost_center
+        )
+        return aws_native.Provider(
+            f"aws-native-{region}",
+            region=region,
+            default_tags=aws_native.ProviderDefaultTagsArgs(tags=tags),
+            allowed_account_ids=list(config.allowed_account_ids) or None,
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
     def _peer_cidrs(self, index: int) -> list[str]:
         # Hub and spoke: the primary reaches every replica, a replica reaches the
         # primary. Transit Gateway peering is not transitive, so replica-to-replica
@@ -409,6 +561,20 @@ class Platform(pulumi.ComponentResource):
             },
             "backupVaultArns": self.backup.vault_arns,
             "backupPlanIds": self.backup.plan_ids,
+            "transactionFlow": {
+                region: {
+                    "transactionsQueueUrl": self.messaging[region].transactions_queue_url,
+                    "reviewQueueUrl": self.messaging[region].review_queue_url,
+                    "streamName": self.messaging[region].stream_name,
+                    "busArn": self.messaging[region].bus_arn,
+                    "alertsTopicArn": self.messaging[region].alerts_topic_arn,
+                    "notificationsTopicArn": self.messaging[region].notifications_topic_arn,
+                    "deliveryStreamArn": self.messaging[region].delivery_stream_arn,
+                    "stateMachineArn": self.workflows[region].state_machine_arn,
+                    "scorerArn": self.fraud[region].scorer_target_arn,
+                }
+                for region in config.region_names
+            },
             "roleArns": {
                 "operator": self.security.operator_role_arn,
                 "auditor": self.security.auditor_role_arn,

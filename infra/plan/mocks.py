@@ -198,10 +198,11 @@ class PlanMocks(Mocks):
                 return {
                     "invokeArn": f"arn:{PARTITION}:apigateway:{region}:lambda:path"
                     f"/2015-03-31/functions/{state['arn']}/invocations",
-                    "version": "$LATEST",
+                    # A published function reports its new version number.
+                    "version": "1" if state.get("publish") else "$LATEST",
                 }
             case _:
-                return {}
+                return _named_outputs(f"{service}/{kind}", state, region)
 
 
 # -- data tier --------------------------------------------------------------------------------
@@ -275,3 +276,30 @@ DATA_TIER_COMPUTED: dict[str, _Answer] = {
     "elasticache/replicationGroup": _cache_endpoints,
     "backup/plan": lambda _region, rid, _state: {"version": _short_hash(rid, length=32)},
 }
+
+
+# ARNs and URLs AWS derives from a resource's name, so policies built from names match.
+_NAMED_ARNS: dict[str, str] = {
+    "kinesis/stream": "arn:{p}:kinesis:{r}:{a}:stream/{name}",
+    "kinesis/firehoseDeliveryStream": "arn:{p}:firehose:{r}:{a}:deliverystream/{name}",
+    "cloudwatch/eventBus": "arn:{p}:events:{r}:{a}:event-bus/{name}",
+    "cloudwatch/eventRule": "arn:{p}:events:{r}:{a}:rule/{bus}/{name}",
+    "sns/topic": "arn:{p}:sns:{r}:{a}:{name}",
+    "sfn/stateMachine": "arn:{p}:states:{r}:{a}:stateMachine:{name}",
+    "lambda/alias": "arn:{p}:lambda:{r}:{a}:function:{function}:{name}",
+}
+
+
+def _named_outputs(kind: str, state: dict[str, Any], region: str) -> dict[str, Any]:
+    fields = {
+        "p": PARTITION,
+        "r": region,
+        "a": ACCOUNT_ID,
+        "name": state["name"],
+        "bus": state.get("eventBusName", "default"),
+        "function": state.get("functionName", ""),
+    }
+    if kind == "sqs/queue":
+        return {"url": f"https://sqs.{region}.amazonaws.com/{ACCOUNT_ID}/{state['name']}"}
+    template = _NAMED_ARNS.get(kind)
+    return {"arn": template.format(**fields)} if template else {}

@@ -7,7 +7,7 @@ decides what runs.
 
 from __future__ import annotations
 
-from infra.policy import rules, rules_data
+from infra.policy import rules, rules_data, rules_flow
 from infra.policy.rules import Rule
 
-ALL_RULES: tuple[Rule, ...] = (*rules.RULES, *rules_data.RULES)
+ALL_RULES: tuple[Rule, ...] = (*rules.RULES, *rules_data.RULES, *rules_flow.RULES)

@@ -1,0 +1,1 @@
+"""Firehose transformation: transaction events into masked JSON lines for the data lake."""

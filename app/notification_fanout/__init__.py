@@ -1,0 +1,1 @@
+"""Notification fan-out: one decision notification into one request per customer channel."""

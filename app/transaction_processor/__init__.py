@@ -1,0 +1,1 @@
+"""The transaction processor: validates payments, records each once, starts their approval."""
