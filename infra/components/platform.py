@@ -40,7 +40,7 @@ TRANSACTIONS_TABLE = next(spec for spec in TABLES if spec.role == "transactions"
 AURORA_CLUSTER_ROLE = "ledger-db"
 # Its rotation changes fingerprints across the rotation date; a dedicated versioned key belongs
 # in the secrets domain (docs/limitations.md).
-FINGERPRINT_SECRET_ROLE = "api-signing-key"
+FINGERPRINT_SECRET_ROLE = "card-fingerprint-key"
 """The application secret whose HMAC key fingerprints card numbers."""
 
 

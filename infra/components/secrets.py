@@ -39,6 +39,9 @@ APPLICATION_SECRETS: tuple[ApplicationSecret, ...] = (
     ApplicationSecret(
         "partner-webhook-key", "Shared key that authenticates payment partner webhooks"
     ),
+    ApplicationSecret(
+        "card-fingerprint-key", "HMAC key that fingerprints card numbers in place of the PAN"
+    ),
 )
 
 

@@ -23,6 +23,7 @@ def test_database_and_application_secrets_exist_in_the_primary(prod_plan: Plan):
         "bank-prod-database-master",
         "bank-prod-api-signing-key",
         "bank-prod-partner-webhook-key",
+        "bank-prod-card-fingerprint-key",
     }
 
 
@@ -46,14 +47,14 @@ def test_secret_values_never_appear_in_the_plan(prod_plan: Plan):
 
 def test_generated_values_are_pulumi_secrets(prod_plan: Plan):
     passwords = prod_plan.in_component("secrets", "random:index/randomPassword:RandomPassword")
-    assert len(passwords) == 3
+    assert len(passwords) == 4
     assert all(p["inputs"]["length"] >= 32 for p in passwords)
 
 
 def test_every_secret_rotates_through_the_rotation_function(prod_plan: Plan):
     function = rotation_function(prod_plan)
     rotations = prod_plan.of_type("aws:secretsmanager/secretRotation:SecretRotation")
-    assert len(rotations) == 3
+    assert len(rotations) == 4
     for rotation in rotations:
         assert prod_plan.depends(rotation, "rotationLambdaArn", function), rotation["urn"]
         assert rotation["inputs"]["rotationRules"]["automaticallyAfterDays"] == 30
@@ -83,7 +84,7 @@ def test_rotation_role_touches_only_the_platforms_secrets_key_and_cluster(prod_p
     )
     statements = {s["Sid"]: s for s in policy_document(policy)["Statement"]}
     secret_arns = statements["RotateOwnSecrets"]["Resource"]
-    assert len(secret_arns) == 3
+    assert len(secret_arns) == 4
     assert all(":secret:bank-prod-" in arn and arn.endswith("-??????") for arn in secret_arns)
     assert statements["SetAuroraMasterPassword"]["Resource"] == [
         "arn:aws:rds:us-east-1:123456789012:cluster:bank-prod-use1-ledger-db"

@@ -254,7 +254,7 @@ def test_the_processor_role_grants_exactly_what_the_code_calls(prod_plan: Plan, 
         "DEAD_LETTER_QUEUE_URL",
         "PAN_FINGERPRINT_SECRET_ID",
     }
-    assert env["PAN_FINGERPRINT_SECRET_ID"] == "bank-prod-api-signing-key"
+    assert env["PAN_FINGERPRINT_SECRET_ID"] == "bank-prod-card-fingerprint-key"
 
 
 @pytest.mark.parametrize("region", PROD_REGIONS)
