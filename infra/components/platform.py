@@ -325,15 +325,21 @@ class Platform(pulumi.ComponentResource):
             for region in config.region_names
         }
 
-        # The primary plan covers what lives once (the Aurora primary, the global
-        # tables through their primary replica) and copies it to every replica vault.
+        # Each region's plan covers its own file system and Aurora cluster, so every region
+        # keeps recovery points of its own; the primary's also covers the global tables
+        # (through their primary replica) and copies everything to every replica vault.
         selected: dict[str, list[pulumi.Input[str]]] = {
-            region: [self.file_systems[region].file_system_arn] for region in config.region_names
+            region: [
+                self.file_systems[region].file_system_arn,
+                *(
+                    [self.database.cluster_arns[region]]
+                    if region in self.database.cluster_arns
+                    else []
+                ),
+            ]
+            for region in config.region_names
         }
-        selected[primary] += [
-            self.database.cluster_arns[primary],
-            *self.tables.table_arns.values(),
-        ]
+        selected[primary] += list(self.tables.table_arns.values())
         backup = config.backup
         self.backup = Backup(
             "backup",

@@ -66,14 +66,17 @@ def test_prod_primary_selection_covers_aurora_tables_and_file_system(prod_plan: 
 
 
 @pytest.mark.parametrize("region", PROD_REGIONS[1:])
-def test_prod_replica_plans_back_up_their_file_system_and_keep_it_at_home(
+def test_prod_replica_plans_back_up_their_file_system_and_aurora_cluster_at_home(
     prod_plan: Plan, region: str
 ):
     plan = prod_plan.one(PLAN, region)
     assert all(not rule["copyActions"] for rule in plan["inputs"]["rules"])
     selection = selection_of(prod_plan, plan)
     fs = prod_plan.one("aws:efs/fileSystem:FileSystem", region)
-    assert selection["propertyDependencies"]["resources"] == [fs["urn"]]
+    cluster = prod_plan.one("aws:rds/cluster:Cluster", region)
+    assert sorted(selection["propertyDependencies"]["resources"]) == sorted(
+        [fs["urn"], cluster["urn"]]
+    )
 
 
 def test_dev_has_one_vault_and_plan_with_a_governance_lock(dev_plan: Plan):
