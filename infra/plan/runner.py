@@ -195,9 +195,8 @@ def write_and_report(result: PlanResult, out_dir: Path, *, quiet: bool = False) 
     if not quiet:
         print(summarise(result))
     shown = path.relative_to(REPO_ROOT) if path.is_relative_to(REPO_ROOT) else path
-    print(
-        f"  plan written to {shown} (diagram: {path.stem}.mmd, cross-region links: {path.stem}-flows.md)"
-    )
+    print(f"  plan written to {shown}")
+    print(f"  diagram: {path.stem}.mmd, cross-region links: {path.stem}-flows.md, beside it")
     return 1 if result.mandatory_violations else 0
 
 
