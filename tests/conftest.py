@@ -10,12 +10,17 @@ import copy
 from collections.abc import Callable
 from typing import Any
 
+import hypothesis  # noqa: F401 - see below
 import pytest
 
 from infra.plan import runner
 from infra.plan.monitor import RecordingMonitor, Registration
 from tests.support import Plan
 
+# hypothesis is imported here, at the start, on purpose: its pytest plugin imports it at the
+# end of a session otherwise, and CPython 3.11.7's parser can then fail with "AST constructor
+# recursion depth mismatch" while pytest rewrites it (a CPython bug fixed in later 3.11
+# releases), failing a run whose tests all passed.
 MONITOR: RecordingMonitor = runner.install_mocks("banking-platform", "test")
 
 

@@ -107,7 +107,14 @@ def run_program(monitor: RecordingMonitor, program: Callable[[], object]) -> Non
                 break
             await asyncio.wait(pending)
 
-    _sync_await(run_pulumi_func(wrapped))
+    try:
+        _sync_await(run_pulumi_func(wrapped))
+    except BaseException:
+        # The runtime keeps failed outputs to re-raise at exit; the failure is being raised
+        # now, so let them go with this run.
+        state.outputs.clear()
+        state.rpc_manager.clear()
+        raise
 
 
 def execute(monitor: RecordingMonitor, stack: str, config: dict[str, Any]) -> PlanResult:
