@@ -6,6 +6,7 @@ from pathlib import Path
 
 from infra.config_reference import reference
 from infra.plan import docs
+from infra.policy.catalog import ALL_RULES
 from tests.support import Plan
 
 DOCS = Path(__file__).resolve().parent.parent / "docs"
@@ -13,6 +14,15 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 def test_configuration_reference_is_current():
     assert (DOCS / "configuration.md").read_text() == reference(), "run `make docs`"
+
+
+def test_compliance_mapping_is_current():
+    assert (DOCS / "compliance.md").read_text() == docs.compliance_page(), "run `make docs`"
+
+
+def test_every_rule_appears_in_the_compliance_mapping():
+    page = docs.compliance_page()
+    assert all(f"`{rule.id}`" in page for rule in ALL_RULES)
 
 
 def test_architecture_diagram_is_current(prod_plan: Plan):
