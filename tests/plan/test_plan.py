@@ -200,3 +200,20 @@ def test_summary_counts_resources_per_component_and_region(prod_plan: Plan):
     ]
     assert counts == [*expected, sum(expected)]
     assert "OK: no mandatory violation" in text
+
+
+def test_make_plan_command_writes_the_plan_the_diagram_and_the_links(tmp_path: Path):
+    completed = subprocess.run(
+        [sys.executable, "-m", "infra.plan", "--stack", "dev", "--out", str(tmp_path)],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "OK: no mandatory violation" in completed.stdout
+    document = json.loads((tmp_path / "dev.json").read_text())
+    assert document["stack"] == "dev" and document["regions"]["primary"] == "us-east-1"
+    assert (tmp_path / "dev.mmd").read_text().startswith("flowchart LR")
+    assert (tmp_path / "dev-flows.md").read_text().startswith("| between | and |")
