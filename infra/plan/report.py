@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -15,13 +14,6 @@ from infra.policy.taggable import is_taggable
 
 PLATFORM_TYPE = "bank:platform:Platform"
 GLOBAL = "global"
-
-
-def _default_tags(provider_inputs: dict[str, Any]) -> dict[str, str]:
-    raw = provider_inputs.get("defaultTags")
-    if isinstance(raw, str):  # provider config objects travel as JSON strings
-        raw = json.loads(raw)
-    return dict((raw or {}).get("tags") or {})
 
 
 def planned_resources(records: Sequence[Registration]) -> list[policy_rules.PlannedResource]:
@@ -39,7 +31,9 @@ def planned_resources(records: Sequence[Registration]) -> list[policy_rules.Plan
                 name=record.name,
                 inputs=record.inputs,
                 taggable=is_taggable(record.type),
-                default_tags=_default_tags(provider.inputs) if provider else {},
+                default_tags=policy_rules.provider_default_tags(provider.inputs)
+                if provider
+                else {},
                 property_dependencies=record.property_dependencies,
                 protect=record.protect,
                 retain_on_delete=record.retain_on_delete,

@@ -8,8 +8,6 @@ serves the pack; this module holds the conversion so it can be tested here.
 
 from __future__ import annotations
 
-import json
-from collections.abc import Mapping
 from typing import Any
 
 from pulumi_policy import (
@@ -21,19 +19,10 @@ from pulumi_policy import (
 )
 
 from infra.policy.catalog import ALL_RULES
-from infra.policy.rules import PlannedResource, Rule
+from infra.policy.rules import PlannedResource, Rule, provider_default_tags
 from infra.policy.taggable import is_taggable
 
 LEVELS = {"mandatory": EnforcementLevel.MANDATORY, "advisory": EnforcementLevel.ADVISORY}
-
-
-def _default_tags(resource: PolicyResource) -> Mapping[str, str]:
-    if resource.provider is None:
-        return {}
-    raw = resource.provider.props.get("defaultTags")
-    if isinstance(raw, str):
-        raw = json.loads(raw)
-    return dict((raw or {}).get("tags") or {})
 
 
 def to_planned(resource: PolicyResource) -> PlannedResource:
@@ -48,7 +37,7 @@ def to_planned(resource: PolicyResource) -> PlannedResource:
         name=resource.name,
         inputs=props,
         taggable=is_taggable(resource.resource_type),
-        default_tags=_default_tags(resource),
+        default_tags=provider_default_tags(resource.provider.props) if resource.provider else {},
         property_dependencies={
             key: [dep.urn for dep in deps] for key, deps in resource.property_dependencies.items()
         },

@@ -68,6 +68,14 @@ class Rule:
     """Yields ``(urn, message)`` for every resource that breaks the rule."""
 
 
+def provider_default_tags(provider_props: Mapping[str, Any]) -> dict[str, str]:
+    """The default tags an AWS provider's inputs declare (they may arrive as a JSON string)."""
+    raw = provider_props.get("defaultTags")
+    if isinstance(raw, str):
+        raw = json.loads(raw)
+    return dict((raw or {}).get("tags") or {})
+
+
 def of_type(resources: Iterable[PlannedResource], *types: str) -> Iterator[PlannedResource]:
     """The resources whose type token is one of ``types``."""
     return (resource for resource in resources if resource.type in types)
